@@ -1,0 +1,1 @@
+//! zkid-circuits
