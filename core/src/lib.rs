@@ -25,6 +25,8 @@
 //!   clamps; it runs on the device before proving and is not constrained.
 
 pub mod error;
+pub mod fidelity;
+pub mod report;
 pub mod float;
 pub mod format;
 pub mod infer;
