@@ -496,7 +496,7 @@ def make_face():
         helper.make_node("Relu", ["conv3"], ["relu3"], name="relu3"),
         helper.make_node("Flatten", ["relu3"], ["flat"], name="flatten", axis=1),
         helper.make_node("Gemm", ["flat", "fc.W", "fc.B"], ["fc"], name="fc", transB=1),
-        helper.make_node("Mul", ["fc", "scale"], ["output"], name="scale"),
+        helper.make_node("Mul", ["fc", "scale"], ["output"], name="mul_scale"),
     ]
     order = ["conv1.W", "conv1.B", "bn1.scale", "bn1.B", "bn1.mean", "bn1.var", "prelu.slope",
              "dw.W", "dw.B", "pw.W", "pw.B", "clip.min", "clip.max", "conv3.W", "conv3.B",

@@ -242,7 +242,13 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
             "BatchNormalization" => {
                 let get = |i: usize, what: &str| -> Result<Vec<f32>> {
                     let c = const_at(i)?.ok_or_else(|| im.invalid(format!("missing {what}")))?;
-                    per_channel(c, &xs).ok_or_else(|| im.invalid(format!("{what} is not per-channel")))
+                    // BatchNormalization parameters are 1-D `[C]` by definition.
+                    let c_in = xs.get(1).copied().unwrap_or(1);
+                    if c.shape.len() == 1 && c.f32.len() == c_in {
+                        Ok(c.f32.clone())
+                    } else {
+                        Err(im.invalid(format!("{what} must have shape [{c_in}], got {:?}", c.shape)))
+                    }
                 };
                 let (scale, bias, mean, var) = (get(1, "scale")?, get(2, "bias")?, get(3, "mean")?, get(4, "variance")?);
                 let eps = im.float("epsilon", 1e-5);

@@ -11,7 +11,7 @@ pub struct Reference {
 }
 
 fn err(e: impl std::fmt::Display) -> CoreError {
-    CoreError::Reference(e.to_string())
+    CoreError::Reference(format!("{e:#}"))
 }
 
 impl Reference {
