@@ -22,3 +22,6 @@ pub fn load_npy(model: &str, file: &str) -> FTensor {
 pub fn onnx_bytes(model: &str) -> Vec<u8> {
     std::fs::read(model_file(model, "model.onnx")).unwrap_or_else(|e| panic!("{model}: {e}"))
 }
+
+pub mod naive;
+pub mod onnx_builder;

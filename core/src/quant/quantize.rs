@@ -75,7 +75,14 @@ fn act_params(range: Range, act: Act, bits: u32) -> QuantParams {
             max = max.min(hi as f64);
         }
     }
-    QuantParams::for_range(min, max.max(min), bits)
+    let mut p = QuantParams::for_range(min, max.max(min), bits);
+    if let Act::Clip(lo, hi) = act {
+        // The clamp bounds of the integer output are the clip bounds themselves, not the
+        // (symmetric) representable range.
+        p.lo = p.lo.max(p.quantize(lo as f64));
+        p.hi = p.hi.min(p.quantize(hi as f64)).max(p.lo);
+    }
+    p
 }
 
 /// Quantizes a fused float graph with the given per-tensor calibration ranges.
