@@ -1,1 +1,13 @@
-//! zkid-circuits
+//! # zkid-circuits
+//!
+//! R1CS gadgets over `ark-relations` and the statement circuits built from a compiled
+//! [`zkid_core::QModel`]. The witness comes from zkid-core's recorded inference
+//! ([`zkid_core::Trace`]); weights are circuit constants, so linear layers cost no
+//! constraints (see [`wire`]).
+
+pub mod field;
+pub mod gadgets;
+pub mod wire;
+
+pub use field::Fr;
+pub use wire::{SynResult, Wire};
