@@ -1,1 +1,84 @@
-fn main() {}
+//! `zkid`: the command-line front end of zkid.
+//!
+//! Thin by design (see ARCHITECTURE.md): argument parsing, terminal output and exit codes
+//! live here; every capability lives in the library crates.
+//!
+//! Exit codes: `0` success, `1` the operation failed, `2` unusable input or usage (missing
+//! or malformed file, wrong shape, bad flag).
+
+mod cmd;
+mod ui;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use zkid_core::CoreError;
+
+/// Prove quantized neural-network inference with Groth16.
+#[derive(Debug, Parser)]
+#[command(name = "zkid", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Quantize an ONNX model into a `.zkm` integer model and report its cost and fidelity.
+    Compile(cmd::compile::Args),
+    /// Run exact integer inference of a `.zkm` model on an `.npy` input.
+    Infer(cmd::infer::Args),
+    /// Compile and evaluate the bundled example models (no arguments, no downloads).
+    Demo(cmd::demo::Args),
+}
+
+/// Marks an error as caused by unusable input (exit code 2) rather than a failed operation.
+///
+/// Attached with [`anyhow::Context`], so its text is the first line of the error report.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Exit code for an error: 2 when the input was unusable, 1 otherwise.
+fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<BadInput>().is_some() {
+        return 2;
+    }
+    match err.downcast_ref::<CoreError>() {
+        Some(
+            CoreError::UnsupportedOp { .. }
+            | CoreError::OnnxParse(_)
+            | CoreError::InvalidModel { .. }
+            | CoreError::InputShape { .. }
+            | CoreError::NonFiniteInput { .. }
+            | CoreError::InputRange { .. }
+            | CoreError::Calibration(_)
+            | CoreError::Zkm(_)
+            | CoreError::Npy(_),
+        ) => 2,
+        _ => 1,
+    }
+}
+
+fn main() -> ExitCode {
+    // clap exits with 2 on usage errors and 0 for --help/--version.
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compile(args) => cmd::compile::run(&args),
+        Command::Infer(args) => cmd::infer::run(&args),
+        Command::Demo(args) => cmd::demo::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` prints the context chain on one line; core error messages never
+            // contain input or weight values.
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}

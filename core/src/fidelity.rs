@@ -41,7 +41,11 @@ fn cosine(a: &[f64], b: &[f64]) -> f64 {
 
 /// Compares `model` on `samples` (float model inputs, after preprocessing) against
 /// `reference`, which returns the float model's output.
-pub fn measure(model: &QModel, samples: &[FTensor], mut reference: impl FnMut(&FTensor) -> Result<FTensor>) -> Result<Fidelity> {
+pub fn measure(
+    model: &QModel,
+    samples: &[FTensor],
+    mut reference: impl FnMut(&FTensor) -> Result<FTensor>,
+) -> Result<Fidelity> {
     let (mut max_abs, mut sum_abs, mut n_el) = (0f64, 0f64, 0usize);
     let (mut cos_min, mut cos_sum, mut top1) = (f64::INFINITY, 0f64, 0usize);
     let in_params = model.tensor(model.input()).quant;

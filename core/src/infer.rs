@@ -58,7 +58,14 @@ impl Trace {
     }
 }
 
-fn apply_stage(stage: &OutputStage, acc: &[i64], shape: &[usize], lo: i64, hi: i64, node: &str) -> Result<(Vec<i64>, Vec<RequantStep>)> {
+fn apply_stage(
+    stage: &OutputStage,
+    acc: &[i64],
+    shape: &[usize],
+    lo: i64,
+    hi: i64,
+    node: &str,
+) -> Result<(Vec<i64>, Vec<RequantStep>)> {
     match stage {
         OutputStage::Sign => Ok((acc.iter().map(|a| a.signum()).collect(), Vec::new())),
         OutputStage::Requant(r) => {
@@ -143,7 +150,8 @@ impl QModel {
             let data = match (data, node.op.output_stage()) {
                 (Some(d), _) => d,
                 (None, Some(stage)) => {
-                    let (out, steps) = apply_stage(stage, &trace.acc, &out_info.shape, out_info.quant.lo, out_info.quant.hi, name)?;
+                    let (out, steps) =
+                        apply_stage(stage, &trace.acc, &out_info.shape, out_info.quant.lo, out_info.quant.hi, name)?;
                     trace.steps = steps;
                     out
                 }

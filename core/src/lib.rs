@@ -26,7 +26,6 @@
 
 pub mod error;
 pub mod fidelity;
-pub mod report;
 pub mod float;
 pub mod format;
 pub mod infer;
@@ -34,6 +33,7 @@ pub mod model;
 #[cfg(feature = "onnx")]
 pub mod onnx;
 pub mod quant;
+pub mod report;
 pub mod tensor;
 
 pub use error::{CoreError, Result, ZkmError};

@@ -49,11 +49,17 @@ pub fn acc_bound(model: &QModel, node: &Node) -> Option<u128> {
         Op::Conv(c) => {
             let per = c.geom.taps_per_output();
             (0..c.geom.out_ch)
-                .map(|oc| c.weights[oc * per..(oc + 1) * per].iter().map(|&w| abs(w)).sum::<u128>() * amax(0) + abs(c.bias[oc]))
+                .map(|oc| {
+                    c.weights[oc * per..(oc + 1) * per].iter().map(|&w| abs(w)).sum::<u128>() * amax(0)
+                        + abs(c.bias[oc])
+                })
                 .max()
         }
         Op::Gemm(g) => (0..g.out_features)
-            .map(|n| g.weights[n * g.in_features..(n + 1) * g.in_features].iter().map(|&w| abs(w)).sum::<u128>() * amax(0) + abs(g.bias[n]))
+            .map(|n| {
+                g.weights[n * g.in_features..(n + 1) * g.in_features].iter().map(|&w| abs(w)).sum::<u128>() * amax(0)
+                    + abs(g.bias[n])
+            })
             .max(),
         Op::Add(a) => Some(abs(a.a_mult) * amax(0) + abs(a.b_mult) * amax(1)),
         Op::Affine(a) => {

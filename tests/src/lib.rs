@@ -1,4 +1,5 @@
 //! Shared helpers for zkid's cross-crate integration tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test-support crate: failing loudly is the point
 
 use std::path::{Path, PathBuf};
 use zkid_core::FTensor;

@@ -41,6 +41,7 @@ fn finish(stage: &OutputStage, acc: &[i128], shape: &[usize], lo: i64, hi: i64) 
 }
 
 /// Values of every tensor (by index) computed the plain way; `None` for unused tensors.
+#[allow(clippy::needless_range_loop)] // plain index loops are the point of this reference
 pub fn eval(model: &QModel, input: &[i64]) -> Vec<Option<Vec<i64>>> {
     let mut vals: Vec<Option<Vec<i64>>> = vec![None; model.tensors().len()];
     vals[model.input().index()] = Some(input.to_vec());
@@ -85,24 +86,41 @@ pub fn eval(model: &QModel, input: &[i64]) -> Vec<Option<Vec<i64>>> {
             }
             Op::Gemm(gm) => {
                 let acc: Vec<i128> = (0..gm.out_features)
-                    .map(|j| gm.bias[j] as i128 + (0..gm.in_features).map(|k| gm.weights[j * gm.in_features + k] as i128 * x[k] as i128).sum::<i128>())
+                    .map(|j| {
+                        gm.bias[j] as i128
+                            + (0..gm.in_features)
+                                .map(|k| gm.weights[j * gm.in_features + k] as i128 * x[k] as i128)
+                                .sum::<i128>()
+                    })
                     .collect();
                 finish(&gm.out, &acc, &ys, lo, hi)
             }
             Op::Add(a) => {
                 let b = vals[node.inputs[1].index()].clone().expect("computed");
-                let acc: Vec<i128> = x.iter().zip(&b).map(|(&p, &q)| p as i128 * a.a_mult as i128 + q as i128 * a.b_mult as i128).collect();
+                let acc: Vec<i128> = x
+                    .iter()
+                    .zip(&b)
+                    .map(|(&p, &q)| p as i128 * a.a_mult as i128 + q as i128 * a.b_mult as i128)
+                    .collect();
                 finish(&a.out, &acc, &ys, lo, hi)
             }
             Op::Affine(a) => {
-                let acc: Vec<i128> = x.iter().enumerate().map(|(i, &v)| {
-                    let c = chan(&xs, i);
-                    v as i128 * pick(&a.mult, c) as i128 + pick(&a.bias, c) as i128
-                }).collect();
+                let acc: Vec<i128> = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| {
+                        let c = chan(&xs, i);
+                        v as i128 * pick(&a.mult, c) as i128 + pick(&a.bias, c) as i128
+                    })
+                    .collect();
                 finish(&a.out, &acc, &ys, lo, hi)
             }
             Op::PRelu(p) => {
-                let acc: Vec<i128> = x.iter().enumerate().map(|(i, &v)| v as i128 * if v >= 0 { p.pos } else { pick(&p.neg, chan(&xs, i)) } as i128).collect();
+                let acc: Vec<i128> = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| v as i128 * if v >= 0 { p.pos } else { pick(&p.neg, chan(&xs, i)) } as i128)
+                    .collect();
                 finish(&p.out, &acc, &ys, lo, hi)
             }
             Op::AvgPool(_) | Op::MaxPool(_) => {

@@ -29,7 +29,10 @@ fn value_info(name: &str, shape: &[usize]) -> pb::ValueInfoProto {
             value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
                 elem_type: pb::tensor_proto::DataType::Float as i32,
                 shape: Some(pb::TensorShapeProto {
-                    dim: shape.iter().map(|&d| Dimension { value: Some(Value::DimValue(d as i64)), ..Default::default() }).collect(),
+                    dim: shape
+                        .iter()
+                        .map(|&d| Dimension { value: Some(Value::DimValue(d as i64)), ..Default::default() })
+                        .collect(),
                 }),
             })),
             ..Default::default()
@@ -41,7 +44,8 @@ fn value_info(name: &str, shape: &[usize]) -> pb::ValueInfoProto {
 impl OnnxBuilder {
     /// A graph whose input `input` has `shape`.
     pub fn new(shape: &[usize]) -> Self {
-        let graph = pb::GraphProto { name: "test".into(), input: vec![value_info("input", shape)], ..Default::default() };
+        let graph =
+            pb::GraphProto { name: "test".into(), input: vec![value_info("input", shape)], ..Default::default() };
         Self { graph, opset: 13 }
     }
 

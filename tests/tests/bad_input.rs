@@ -1,4 +1,5 @@
 //! Bad input gets the documented typed error, never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 
 use zkid_core::model::ops::{Gemm, Op, OutputStage};
 use zkid_core::model::{ModelMeta, Node, Preprocess, QModel, QModelParts, TensorId, TensorInfo};
@@ -9,7 +10,12 @@ use zkid_tests::onnx_builder::{Attr, OnnxBuilder};
 use zkid_tests::{load_npy, onnx_bytes};
 
 fn compile_digits() -> QModel {
-    let c = compile(&onnx_bytes("digits"), vec![load_npy("digits", "calib.npy")], &CompileOptions::default(), &mut |_, _| {});
+    let c = compile(
+        &onnx_bytes("digits"),
+        vec![load_npy("digits", "calib.npy")],
+        &CompileOptions::default(),
+        &mut |_, _| {},
+    );
     c.unwrap().model
 }
 
@@ -29,11 +35,19 @@ fn truncated_onnx_is_a_parse_error() {
 fn unsupported_op_names_op_and_node() {
     let onnx = OnnxBuilder::new(&[1, 4]).node("Softmax", &["input"], "y", vec![]).build("y", &[1, 4]);
     let e = import(&onnx).unwrap_err();
-    assert!(matches!(&e, CoreError::UnsupportedOp { op, node, .. } if op == "Softmax" && node == "n0_Softmax"), "{e:?}");
+    assert!(
+        matches!(&e, CoreError::UnsupportedOp { op, node, .. } if op == "Softmax" && node == "n0_Softmax"),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("Softmax") && e.to_string().contains("n0_Softmax"));
     // A known op with an unsupported attribute says why.
     let onnx = OnnxBuilder::new(&[1, 1, 4, 4])
-        .node("MaxPool", &["input"], "y", vec![("kernel_shape", Attr::Ints(vec![2, 2])), ("auto_pad", Attr::Str("SAME_UPPER"))])
+        .node(
+            "MaxPool",
+            &["input"],
+            "y",
+            vec![("kernel_shape", Attr::Ints(vec![2, 2])), ("auto_pad", Attr::Str("SAME_UPPER"))],
+        )
         .build("y", &[1, 1, 4, 4]);
     let e = import(&onnx).unwrap_err();
     assert!(e.to_string().contains("auto_pad"), "{e}");
@@ -168,9 +182,15 @@ fn inconsistent_model_with_valid_checksum_is_rejected() {
 fn bad_quant_config_and_empty_calibration() {
     let opts = CompileOptions { config: QuantConfig { weight_bits: 1, ..Default::default() }, ..Default::default() };
     let calib = vec![load_npy("digits", "calib.npy")];
-    assert!(matches!(compile(&onnx_bytes("digits"), calib, &opts, &mut |_, _| {}), Err(CoreError::Quantization { .. })));
+    assert!(matches!(
+        compile(&onnx_bytes("digits"), calib, &opts, &mut |_, _| {}),
+        Err(CoreError::Quantization { .. })
+    ));
     let e = compile(&onnx_bytes("digits"), vec![], &CompileOptions::default(), &mut |_, _| {}).unwrap_err();
     assert!(matches!(e, CoreError::Calibration(_)), "{e:?}");
     let wrong = vec![FTensor::new(vec![3, 1, 8, 7], vec![0.0; 168]).unwrap()];
-    assert!(matches!(compile(&onnx_bytes("digits"), wrong, &CompileOptions::default(), &mut |_, _| {}), Err(CoreError::InputShape { .. })));
+    assert!(matches!(
+        compile(&onnx_bytes("digits"), wrong, &CompileOptions::default(), &mut |_, _| {}),
+        Err(CoreError::InputShape { .. })
+    ));
 }

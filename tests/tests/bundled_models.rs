@@ -1,4 +1,5 @@
 //! End to end on the bundled models: import, compile, fidelity, accuracy, `.zkm` round trip.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 
 use zkid_core::model::Preprocess;
 use zkid_core::npy::split_batch;

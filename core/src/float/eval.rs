@@ -72,9 +72,22 @@ impl FGraph {
                 FOp::PRelu { slopes, act } => xs
                     .iter()
                     .enumerate()
-                    .map(|(i, &v)| act.apply(if v >= 0.0 { v } else { v * per_channel(slopes, channel_of(x.shape(), i)) }))
+                    .map(|(i, &v)| {
+                        act.apply(if v >= 0.0 { v } else { v * per_channel(slopes, channel_of(x.shape(), i)) })
+                    })
                     .collect(),
-                FOp::Sign => xs.iter().map(|&v| if v > 0.0 { 1.0 } else if v < 0.0 { -1.0 } else { 0.0 }).collect(),
+                FOp::Sign => xs
+                    .iter()
+                    .map(|&v| {
+                        if v > 0.0 {
+                            1.0
+                        } else if v < 0.0 {
+                            -1.0
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect(),
                 FOp::Reshape => xs.to_vec(),
                 FOp::Transpose { perm } => {
                     Transpose { perm: perm.clone() }.source_indices(x.shape()).into_iter().map(|i| xs[i]).collect()

@@ -38,7 +38,9 @@ impl FGraph {
                     }
                     true
                 }
-                (op, FOp::Affine { m, b, act }) if is_identity(m, b) && *act != Act::None && activation(op) == Some(Act::None) => {
+                (op, FOp::Affine { m, b, act })
+                    if is_identity(m, b) && *act != Act::None && activation(op) == Some(Act::None) =>
+                {
                     let act = *act;
                     set_activation(&mut self.nodes[p].op, act);
                     true

@@ -33,7 +33,11 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FTensor> {
     };
     let io = |e: std::io::Error| bad(format!("data: {e}"));
     let exact = |v: i64| {
-        if v.unsigned_abs() <= 1 << 24 { Ok(v as f32) } else { Err(bad("integer value too large for exact f32 conversion")) }
+        if v.unsigned_abs() <= 1 << 24 {
+            Ok(v as f32)
+        } else {
+            Err(bad("integer value too large for exact f32 conversion"))
+        }
     };
     let data: Vec<f32> = match (ts.type_char(), ts.size_field()) {
         (TypeChar::Float, 4) => file.into_vec::<f32>().map_err(io)?,
@@ -42,7 +46,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FTensor> {
         (TypeChar::Uint, 2) => file.into_vec::<u16>().map_err(io)?.into_iter().map(f32::from).collect(),
         (TypeChar::Int, 1) => file.into_vec::<i8>().map_err(io)?.into_iter().map(f32::from).collect(),
         (TypeChar::Int, 2) => file.into_vec::<i16>().map_err(io)?.into_iter().map(f32::from).collect(),
-        (TypeChar::Int, 4) => file.into_vec::<i32>().map_err(io)?.into_iter().map(|v| exact(v as i64)).collect::<Result<_>>()?,
+        (TypeChar::Int, 4) => {
+            file.into_vec::<i32>().map_err(io)?.into_iter().map(|v| exact(v as i64)).collect::<Result<_>>()?
+        }
         (TypeChar::Int, 8) => file.into_vec::<i64>().map_err(io)?.into_iter().map(exact).collect::<Result<_>>()?,
         _ => return Err(bad(format!("unsupported dtype {ts}; use float32, float64 or a small integer type"))),
     };
@@ -65,7 +71,12 @@ pub fn load(path: &Path) -> Result<FTensor> {
 pub fn to_bytes(t: &FTensor) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let shape: Vec<u64> = t.shape().iter().map(|&d| d as u64).collect();
-    let mut w = npyz::WriteOptions::<f32>::new().default_dtype().shape(&shape).writer(&mut out).begin_nd().map_err(|e| bad(e.to_string()))?;
+    let mut w = npyz::WriteOptions::<f32>::new()
+        .default_dtype()
+        .shape(&shape)
+        .writer(&mut out)
+        .begin_nd()
+        .map_err(|e| bad(e.to_string()))?;
     w.extend(t.data().iter().copied()).map_err(|e| bad(e.to_string()))?;
     w.finish().map_err(|e| bad(e.to_string()))?;
     Ok(out)

@@ -195,7 +195,11 @@ pub fn infer_shape(op: &Op, inputs: &[&[usize]], declared_out: &[usize]) -> Resu
             if g.groups != g.in_ch || g.in_ch != g.out_ch {
                 return Err("pooling must be depthwise".into());
             }
-            if g.pads[0] >= g.kernel[0] || g.pads[2] >= g.kernel[0] || g.pads[1] >= g.kernel[1] || g.pads[3] >= g.kernel[1] {
+            if g.pads[0] >= g.kernel[0]
+                || g.pads[2] >= g.kernel[0]
+                || g.pads[1] >= g.kernel[1]
+                || g.pads[3] >= g.kernel[1]
+            {
                 return Err("max pool padding must be smaller than the kernel".into());
             }
             nchw(g)
@@ -238,7 +242,9 @@ pub fn infer_shape(op: &Op, inputs: &[&[usize]], declared_out: &[usize]) -> Resu
         Op::Transpose(t) => {
             arity(1)?;
             let mut seen = vec![false; t.perm.len()];
-            if t.perm.len() != inputs[0].len() || t.perm.iter().any(|&p| p >= seen.len() || std::mem::replace(&mut seen[p], true)) {
+            if t.perm.len() != inputs[0].len()
+                || t.perm.iter().any(|&p| p >= seen.len() || std::mem::replace(&mut seen[p], true))
+            {
                 return Err(format!("{:?} is not a permutation of {} axes", t.perm, inputs[0].len()));
             }
             Ok(t.perm.iter().map(|&p| inputs[0][p]).collect())

@@ -20,6 +20,9 @@ struct Const {
     i64: Option<Vec<i64>>,
 }
 
+/// `(kernel, strides, pads, dilations)` of a 2-D window.
+type Window = ([usize; 2], [usize; 2], [usize; 4], [usize; 2]);
+
 struct Importer<'a> {
     node_name: String,
     op_type: String,
@@ -56,7 +59,7 @@ impl Importer<'_> {
         }
     }
     /// `kernel`, `strides`, `pads`, `dilations` of a 2-D window over input `[1, c, h, w]`.
-    fn window(&self, in_shape: &[usize], kernel: Option<[usize; 2]>) -> Result<([usize; 2], [usize; 2], [usize; 4], [usize; 2])> {
+    fn window(&self, in_shape: &[usize], kernel: Option<[usize; 2]>) -> Result<Window> {
         if in_shape.len() != 4 || in_shape[0] != 1 {
             return Err(self.unsupported(format!("only 2-D NCHW inputs with batch 1 are supported, got {in_shape:?}")));
         }
@@ -81,7 +84,8 @@ impl Importer<'_> {
 
 fn load_const(onnx: &tract_onnx::Onnx, t: &pb::TensorProto) -> Result<Const> {
     let name = t.name.clone();
-    let bad = |e: TractError| CoreError::InvalidModel { node: name.clone(), reason: format!("cannot decode constant: {e}") };
+    let bad =
+        |e: TractError| CoreError::InvalidModel { node: name.clone(), reason: format!("cannot decode constant: {e}") };
     let tensor = tract_onnx::tensor::load_tensor(&*onnx.provider, t, None).map_err(bad)?;
     let shape = tensor.shape().to_vec();
     let f32 = plain_vec::<f32>(&tensor).map_err(bad)?;
@@ -120,7 +124,8 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
     let onnx = tract_onnx::onnx();
     let proto = onnx.proto_model_for_read(&mut &*bytes).map_err(|e| CoreError::OnnxParse(format!("{e}")))?;
     let graph = proto.graph.as_ref().ok_or_else(|| CoreError::OnnxParse("the model has no graph".into()))?;
-    let opset = proto.opset_import.iter().find(|o| o.domain.is_empty() || o.domain == "ai.onnx").map_or(13, |o| o.version);
+    let opset =
+        proto.opset_import.iter().find(|o| o.domain.is_empty() || o.domain == "ai.onnx").map_or(13, |o| o.version);
 
     let mut consts: HashMap<String, Const> = HashMap::new();
     for t in &graph.initializer {
@@ -128,11 +133,17 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
     }
     let inputs: Vec<&pb::ValueInfoProto> = graph.input.iter().filter(|i| !consts.contains_key(&i.name)).collect();
     let [input] = inputs.as_slice() else {
-        return Err(CoreError::InvalidModel { node: "graph".into(), reason: format!("expected exactly one input, found {}", inputs.len()) });
+        return Err(CoreError::InvalidModel {
+            node: "graph".into(),
+            reason: format!("expected exactly one input, found {}", inputs.len()),
+        });
     };
     let in_shape = value_shape(input)?;
     let [output] = graph.output.as_slice() else {
-        return Err(CoreError::InvalidModel { node: "graph".into(), reason: format!("expected exactly one output, found {}", graph.output.len()) });
+        return Err(CoreError::InvalidModel {
+            node: "graph".into(),
+            reason: format!("expected exactly one output, found {}", graph.output.len()),
+        });
     };
 
     let mut g = FGraph { tensors: Vec::new(), nodes: Vec::new(), input: TensorId(0), output: TensorId(0) };
@@ -159,7 +170,10 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
             return Err(im.unsupported("only the first output may be used"));
         }
         if node.op_type == "Constant" {
-            let t = im.attr("value").and_then(|a| a.t.as_ref()).ok_or_else(|| im.unsupported("only `value` tensors are supported"))?;
+            let t = im
+                .attr("value")
+                .and_then(|a| a.t.as_ref())
+                .ok_or_else(|| im.unsupported("only `value` tensors are supported"))?;
             consts.insert(out_name, load_const(&onnx, t)?);
             continue;
         }
@@ -178,7 +192,11 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
             match node.input.get(i) {
                 None => Ok(None),
                 Some(n) if n.is_empty() => Ok(None),
-                Some(n) => consts.get(n).map(Some).ok_or_else(|| im.unsupported(format!("input `{n}` must be a constant (weights, shapes and slopes are compiled into the circuit)"))),
+                Some(n) => consts.get(n).map(Some).ok_or_else(|| {
+                    im.unsupported(format!(
+                        "input `{n}` must be a constant (weights, shapes and slopes are compiled into the circuit)"
+                    ))
+                }),
             }
         };
         let x = input_at(0)?;
@@ -195,7 +213,16 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                     return Err(im.invalid("kernel_shape does not match the weights"));
                 }
                 let groups = im.int("group", 1).max(1) as usize;
-                let geom = ConvGeom { in_ch: xs[1], in_hw: [xs[2], xs[3]], out_ch: w.shape[0], kernel, stride, pads, dilation, groups };
+                let geom = ConvGeom {
+                    in_ch: xs[1],
+                    in_hw: [xs[2], xs[3]],
+                    out_ch: w.shape[0],
+                    kernel,
+                    stride,
+                    pads,
+                    dilation,
+                    groups,
+                };
                 geom.validate().map_err(|e| im.invalid(e))?;
                 if w.shape[1] * groups != xs[1] {
                     return Err(im.invalid("weight shape does not match input channels / groups"));
@@ -215,7 +242,10 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                     return Err(im.unsupported("transA = 1"));
                 }
                 if w.shape.len() != 2 || xs.len() != 2 || xs[0] != 1 {
-                    return Err(im.unsupported(format!("only [1, K] x [K, N] products are supported (input {xs:?}, weights {:?})", w.shape)));
+                    return Err(im.unsupported(format!(
+                        "only [1, K] x [K, N] products are supported (input {xs:?}, weights {:?})",
+                        w.shape
+                    )));
                 }
                 let trans_b = gemm && im.int("transB", 0) != 0;
                 let (k, n) = if trans_b { (w.shape[1], w.shape[0]) } else { (w.shape[0], w.shape[1]) };
@@ -250,7 +280,8 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                         Err(im.invalid(format!("{what} must have shape [{c_in}], got {:?}", c.shape)))
                     }
                 };
-                let (scale, bias, mean, var) = (get(1, "scale")?, get(2, "bias")?, get(3, "mean")?, get(4, "variance")?);
+                let (scale, bias, mean, var) =
+                    (get(1, "scale")?, get(2, "bias")?, get(3, "mean")?, get(4, "variance")?);
                 let eps = im.float("epsilon", 1e-5);
                 let c = xs.get(1).copied().unwrap_or(1);
                 let at = |v: &[f32], i: usize| if v.len() == 1 { v[0] } else { v[i] };
@@ -279,7 +310,8 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
             }
             "PRelu" => {
                 let s = const_at(1)?.ok_or_else(|| im.invalid("PRelu needs a slope"))?;
-                let slopes = per_channel(s, &xs).ok_or_else(|| im.unsupported("slopes must be constant per channel"))?;
+                let slopes =
+                    per_channel(s, &xs).ok_or_else(|| im.unsupported("slopes must be constant per channel"))?;
                 (FOp::PRelu { slopes, act: Act::None }, xs.clone())
             }
             "LeakyRelu" => (FOp::PRelu { slopes: vec![im.float("alpha", 0.01)], act: Act::None }, xs.clone()),
@@ -293,7 +325,16 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                 } else {
                     im.window(&xs, None)?
                 };
-                let geom = ConvGeom { in_ch: xs[1], in_hw: [xs[2], xs[3]], out_ch: xs[1], kernel, stride, pads, dilation, groups: xs[1] };
+                let geom = ConvGeom {
+                    in_ch: xs[1],
+                    in_hw: [xs[2], xs[3]],
+                    out_ch: xs[1],
+                    kernel,
+                    stride,
+                    pads,
+                    dilation,
+                    groups: xs[1],
+                };
                 geom.validate().map_err(|e| im.invalid(e))?;
                 let s = geom.out_shape();
                 if node.op_type == "MaxPool" {
@@ -323,22 +364,28 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                 (FOp::Reshape, vec![xs[..axis].iter().product(), xs[axis..].iter().product()])
             }
             "Reshape" => {
-                let s = const_at(1)?.and_then(|c| c.i64.clone()).ok_or_else(|| im.unsupported("the target shape must be a constant int64 tensor"))?;
+                let s = const_at(1)?
+                    .and_then(|c| c.i64.clone())
+                    .ok_or_else(|| im.unsupported("the target shape must be a constant int64 tensor"))?;
                 (FOp::Reshape, reshape_target(&xs, &s).map_err(|e| im.invalid(e))?)
             }
             "Squeeze" | "Unsqueeze" => {
                 let axes = match (im.ints("axes"), const_at(1)?) {
                     (Some(a), _) => a,
                     (None, Some(c)) => c.i64.clone().ok_or_else(|| im.invalid("axes must be int64"))?,
-                    (None, None) if node.op_type == "Squeeze" => (0..xs.len() as i64).filter(|&a| xs[a as usize] == 1).collect(),
+                    (None, None) if node.op_type == "Squeeze" => {
+                        (0..xs.len() as i64).filter(|&a| xs[a as usize] == 1).collect()
+                    }
                     (None, None) => return Err(im.invalid("Unsqueeze needs axes")),
                 };
                 let shape = if node.op_type == "Squeeze" {
-                    let norm: Vec<usize> = axes.iter().map(|&a| if a < 0 { a + xs.len() as i64 } else { a } as usize).collect();
+                    let norm: Vec<usize> =
+                        axes.iter().map(|&a| if a < 0 { a + xs.len() as i64 } else { a } as usize).collect();
                     xs.iter().enumerate().filter(|(i, _)| !norm.contains(i)).map(|(_, &d)| d).collect()
                 } else {
                     let rank = xs.len() + axes.len();
-                    let norm: Vec<usize> = axes.iter().map(|&a| if a < 0 { a + rank as i64 } else { a } as usize).collect();
+                    let norm: Vec<usize> =
+                        axes.iter().map(|&a| if a < 0 { a + rank as i64 } else { a } as usize).collect();
                     let mut it = xs.iter();
                     (0..rank).map(|i| if norm.contains(&i) { 1 } else { it.next().copied().unwrap_or(1) }).collect()
                 };
@@ -350,7 +397,9 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                     None => (0..xs.len()).rev().collect(),
                 };
                 let mut seen = vec![false; xs.len()];
-                if perm.len() != xs.len() || perm.iter().any(|&p| p >= xs.len() || std::mem::replace(&mut seen[p], true)) {
+                if perm.len() != xs.len()
+                    || perm.iter().any(|&p| p >= xs.len() || std::mem::replace(&mut seen[p], true))
+                {
                     return Err(im.invalid(format!("perm {perm:?} is not a permutation")));
                 }
                 let s = perm.iter().map(|&p| xs[p]).collect();
@@ -386,24 +435,31 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                         ins.push(y);
                         (FOp::Add { act: Act::None }, xs.clone())
                     }
-                    (false, false) => return Err(im.unsupported("both operands are activations; only constant operands are supported")),
+                    (false, false) => {
+                        return Err(
+                            im.unsupported("both operands are activations; only constant operands are supported")
+                        );
+                    }
                     (true, _) if node.op_type == "Sub" || node.op_type == "Div" => {
                         return Err(im.unsupported("the constant must be the second operand"));
                     }
-                    (true, true) => return Err(im.unsupported("constant-only arithmetic; fold constants before export")),
+                    (true, true) => {
+                        return Err(im.unsupported("constant-only arithmetic; fold constants before export"));
+                    }
                     (a_is_const, _) => {
                         // x (op) c with c per-channel.
                         let (xi, ci) = if a_is_const { (1, 0) } else { (0, 1) };
                         ins = vec![input_at(xi)?];
                         let xs = g.tensors[ins[0].index()].shape.clone();
                         let c = const_at(ci)?.ok_or_else(|| im.invalid("missing constant"))?;
-                        let v = per_channel(c, &xs).ok_or_else(|| im.unsupported("the constant must be a scalar or per-channel"))?;
+                        let v = per_channel(c, &xs)
+                            .ok_or_else(|| im.unsupported("the constant must be a scalar or per-channel"))?;
                         let op = match node.op_type.as_str() {
                             "Add" => FOp::Affine { m: vec![1.0], b: v, act: Act::None },
                             "Sub" => FOp::Affine { m: vec![1.0], b: v.iter().map(|x| -x).collect(), act: Act::None },
                             "Mul" => FOp::Affine { m: v, b: vec![0.0], act: Act::None },
                             _ => {
-                                if v.iter().any(|&d| d == 0.0) {
+                                if v.contains(&0.0) {
                                     return Err(im.invalid("division by zero"));
                                 }
                                 FOp::Affine { m: v.iter().map(|d| 1.0 / d).collect(), b: vec![0.0], act: Act::None }
@@ -419,12 +475,21 @@ pub fn parse(bytes: &[u8]) -> Result<FGraph> {
                 ids.insert(out_name, x);
                 continue;
             }
-            other => return Err(CoreError::UnsupportedOp { op: other.to_string(), node: im.node_name.clone(), detail: String::new() }),
+            other => {
+                return Err(CoreError::UnsupportedOp {
+                    op: other.to_string(),
+                    node: im.node_name.clone(),
+                    detail: String::new(),
+                });
+            }
         };
         let out = new_tensor(&mut g, &mut ids, &out_name, out_shape);
         g.nodes.push(FNode { name: im.node_name.clone(), label: node.op_type.clone(), op, inputs: ins, output: out });
     }
-    g.output = *ids.get(&output.name).ok_or_else(|| CoreError::InvalidModel { node: "graph".into(), reason: format!("output `{}` is not computed by any supported node", output.name) })?;
+    g.output = *ids.get(&output.name).ok_or_else(|| CoreError::InvalidModel {
+        node: "graph".into(),
+        reason: format!("output `{}` is not computed by any supported node", output.name),
+    })?;
     if g.output == g.input {
         return Err(CoreError::InvalidModel { node: "graph".into(), reason: "the output is the input".into() });
     }
@@ -450,7 +515,9 @@ fn value_shape(v: &pb::ValueInfoProto) -> Result<Vec<usize>> {
             _ => Err(bad(format!("input dimension {i} must be a fixed positive size"))),
         })
         .collect::<Result<Vec<_>>>()
-        .and_then(|s| if s.first() == Some(&1) { Ok(s) } else { Err(bad(format!("batch size must be 1, input shape is {s:?}"))) })
+        .and_then(|s| {
+            if s.first() == Some(&1) { Ok(s) } else { Err(bad(format!("batch size must be 1, input shape is {s:?}"))) }
+        })
 }
 
 fn reshape_target(xs: &[usize], spec: &[i64]) -> Result<Vec<usize>, String> {
@@ -470,7 +537,7 @@ fn reshape_target(xs: &[usize], spec: &[i64]) -> Result<Vec<usize>, String> {
     }
     let known: usize = out.iter().product();
     if let Some(i) = infer {
-        if known == 0 || total % known != 0 {
+        if known == 0 || !total.is_multiple_of(known) {
             return Err(format!("cannot reshape {xs:?} into {spec:?}"));
         }
         out[i] = total / known;

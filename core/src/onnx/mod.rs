@@ -57,7 +57,12 @@ pub struct Compiled {
 ///
 /// `calibration` holds raw inputs, each of the raw input shape or a batch `[N, ...]` of
 /// them; `progress(done, total)` is called as samples are processed.
-pub fn compile(onnx: &[u8], calibration: Vec<FTensor>, opts: &CompileOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<Compiled> {
+pub fn compile(
+    onnx: &[u8],
+    calibration: Vec<FTensor>,
+    opts: &CompileOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Compiled> {
     opts.config.validate().map_err(|e| CoreError::Quantization { node: "config".into(), reason: e })?;
     let graph = import(onnx)?;
     let shape = graph.tensors[graph.input.index()].shape.clone();

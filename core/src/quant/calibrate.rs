@@ -31,7 +31,14 @@ impl<'g> Calibrator<'g> {
     /// A calibrator for `graph`.
     pub fn new(graph: &'g FGraph, mode: CalibrationMode) -> Self {
         let n = graph.tensors.len();
-        Self { graph, mode, mins: vec![f64::INFINITY; n], maxs: vec![f64::NEG_INFINITY; n], samples: vec![Vec::new(); n], count: 0 }
+        Self {
+            graph,
+            mode,
+            mins: vec![f64::INFINITY; n],
+            maxs: vec![f64::NEG_INFINITY; n],
+            samples: vec![Vec::new(); n],
+            count: 0,
+        }
     }
 
     /// Runs one sample through the float graph and records its values.

@@ -111,10 +111,10 @@ impl QuantConfig {
         if !(2..=24).contains(&self.mult_bits) {
             return Err(format!("multiplier bits must be in 2..=24, got {}", self.mult_bits));
         }
-        if let CalibrationMode::Percentile(p) = self.calibration {
-            if !(p > 50.0 && p <= 100.0) {
-                return Err(format!("percentile must be in (50, 100], got {p}"));
-            }
+        if let CalibrationMode::Percentile(p) = self.calibration
+            && !(p > 50.0 && p <= 100.0)
+        {
+            return Err(format!("percentile must be in (50, 100], got {p}"));
         }
         Ok(())
     }

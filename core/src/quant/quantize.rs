@@ -86,7 +86,13 @@ fn act_params(range: Range, act: Act, bits: u32) -> QuantParams {
 }
 
 /// Quantizes a fused float graph with the given per-tensor calibration ranges.
-pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess: Preprocess, meta: ModelMeta) -> Result<QModel> {
+pub fn quantize(
+    graph: &FGraph,
+    ranges: &[Range],
+    cfg: &QuantConfig,
+    preprocess: Preprocess,
+    meta: ModelMeta,
+) -> Result<QModel> {
     cfg.validate().map_err(|e| CoreError::Quantization { node: "config".into(), reason: e })?;
     if ranges.len() != graph.tensors.len() {
         return Err(CoreError::Calibration("range count does not match the graph".into()));
@@ -95,7 +101,11 @@ pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess:
         .tensors
         .iter()
         .zip(ranges)
-        .map(|(t, r)| TensorInfo { name: t.name.clone(), shape: t.shape.clone(), quant: QuantParams::for_range(r.min, r.max, cfg.act_bits) })
+        .map(|(t, r)| TensorInfo {
+            name: t.name.clone(),
+            shape: t.shape.clone(),
+            quant: QuantParams::for_range(r.min, r.max, cfg.act_bits),
+        })
         .collect();
     // Sign nodes folded into their producer: producer output id -> sign output id.
     let mut sign_of = std::collections::HashMap::new();
@@ -104,7 +114,13 @@ pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess:
             let src = n.inputs[0];
             let producer = graph.nodes.iter().find(|m| m.output == src);
             if let Some(p) = producer {
-                let linear_no_act = matches!(p.op, FOp::Conv { act: Act::None, .. } | FOp::Gemm { act: Act::None, .. } | FOp::Affine { act: Act::None, .. } | FOp::Add { act: Act::None });
+                let linear_no_act = matches!(
+                    p.op,
+                    FOp::Conv { act: Act::None, .. }
+                        | FOp::Gemm { act: Act::None, .. }
+                        | FOp::Affine { act: Act::None, .. }
+                        | FOp::Add { act: Act::None }
+                );
                 if linear_no_act && graph.readers(src) == 1 && src != graph.input {
                     sign_of.insert(src, n.output);
                 }
@@ -149,7 +165,13 @@ pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess:
                 let (wq, sw) = ctx.weights(w, *nf)?;
                 let acc: Vec<f64> = sw.iter().map(|s| s * s_in).collect();
                 let bias = b.iter().zip(&acc).map(|(b, s)| ctx.int(*b as f64 / s, "bias")).collect::<Result<_>>()?;
-                Op::Gemm(ops::Gemm { in_features: *k, out_features: *nf, weights: wq, bias, out: stage(&acc, *act, &mut tensors)? })
+                Op::Gemm(ops::Gemm {
+                    in_features: *k,
+                    out_features: *nf,
+                    weights: wq,
+                    bias,
+                    out: stage(&acc, *act, &mut tensors)?,
+                })
             }
             FOp::Add { act } => {
                 let (sa, sb) = (qin(0).scale, qin(1).scale);
@@ -169,11 +191,8 @@ pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess:
             }
             FOp::Affine { m, b, act } => {
                 let s_in = qin(0).scale;
-                let (mq, sm): (Vec<i64>, Vec<f64>) = if m.iter().all(|&v| v == 1.0) {
-                    (vec![1], vec![1.0])
-                } else {
-                    ctx.weights(m, m.len())?
-                };
+                let (mq, sm): (Vec<i64>, Vec<f64>) =
+                    if m.iter().all(|&v| v == 1.0) { (vec![1], vec![1.0]) } else { ctx.weights(m, m.len())? };
                 let acc: Vec<f64> = sm.iter().map(|s| s * s_in).collect();
                 let nb = b.len().max(acc.len());
                 let bias = (0..nb)
@@ -214,8 +233,10 @@ pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess:
                 Op::Transpose(ops::Transpose { perm: perm.clone() })
             }
             FOp::Concat { axis } => {
-                let lo = n.inputs.iter().map(|i| tensors[i.index()].quant).map(|q| q.dequantize(q.lo)).fold(0f64, f64::min);
-                let hi = n.inputs.iter().map(|i| tensors[i.index()].quant).map(|q| q.dequantize(q.hi)).fold(0f64, f64::max);
+                let lo =
+                    n.inputs.iter().map(|i| tensors[i.index()].quant).map(|q| q.dequantize(q.lo)).fold(0f64, f64::min);
+                let hi =
+                    n.inputs.iter().map(|i| tensors[i.index()].quant).map(|q| q.dequantize(q.hi)).fold(0f64, f64::max);
                 let common = QuantParams::for_range(lo, hi, cfg.act_bits);
                 let mut inputs = Vec::with_capacity(n.inputs.len());
                 for &i in &n.inputs {
@@ -226,18 +247,32 @@ pub fn quantize(graph: &FGraph, ranges: &[Range], cfg: &QuantConfig, preprocess:
                     }
                     // Rescale this input to the common parameters.
                     let t = TensorId(tensors.len() as u32);
-                    tensors.push(TensorInfo { name: format!("{}/rescaled", tensors[i.index()].name), shape: tensors[i.index()].shape.clone(), quant: common });
+                    tensors.push(TensorInfo {
+                        name: format!("{}/rescaled", tensors[i.index()].name),
+                        shape: tensors[i.index()].shape.clone(),
+                        quant: common,
+                    });
                     nodes.push(Node {
                         name: format!("{}/rescale{}", n.name, inputs.len()),
                         label: "Rescale".into(),
-                        op: Op::Affine(ops::Affine { mult: vec![1], bias: vec![0], out: OutputStage::Requant(Requant::uniform(ctx.mult(q.scale / common.scale)?)) }),
+                        op: Op::Affine(ops::Affine {
+                            mult: vec![1],
+                            bias: vec![0],
+                            out: OutputStage::Requant(Requant::uniform(ctx.mult(q.scale / common.scale)?)),
+                        }),
                         inputs: vec![i],
                         output: t,
                     });
                     inputs.push(t);
                 }
                 tensors[output.index()].quant = common;
-                nodes.push(Node { name: n.name.clone(), label, op: Op::Concat(ops::Concat { axis: *axis }), inputs, output });
+                nodes.push(Node {
+                    name: n.name.clone(),
+                    label,
+                    op: Op::Concat(ops::Concat { axis: *axis }),
+                    inputs,
+                    output,
+                });
                 continue;
             }
         };

@@ -152,7 +152,10 @@ mod tests {
     fn clamps_and_reports_side() {
         let one = Multiplier::ONE;
         assert_eq!(requantize(300, one, 0, 255, "t").unwrap().clamp, Clamp::High);
-        assert_eq!(requantize(-3, one, 0, 255, "t").unwrap(), RequantStep { unclamped: -3, remainder: 0, clamp: Clamp::Low, out: 0 });
+        assert_eq!(
+            requantize(-3, one, 0, 255, "t").unwrap(),
+            RequantStep { unclamped: -3, remainder: 0, clamp: Clamp::Low, out: 0 }
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl ConvGeom {
             nz(self.stride[a], "stride")?;
             nz(self.dilation[a], "dilation")?;
         }
-        if self.in_ch % self.groups != 0 || self.out_ch % self.groups != 0 {
+        if !self.in_ch.is_multiple_of(self.groups) || !self.out_ch.is_multiple_of(self.groups) {
             return Err(format!(
                 "channels ({} in, {} out) are not divisible by groups {}",
                 self.in_ch, self.out_ch, self.groups

@@ -26,9 +26,10 @@ impl Gemm {
         (0..self.out_features)
             .map(|n| {
                 let row = &self.weights[n * k..(n + 1) * k];
-                row.iter().zip(x).try_fold(self.bias[n], |s, (w, v)| w.checked_mul(*v)?.checked_add(s)).ok_or_else(
-                    || CoreError::Overflow { node: node.to_string(), what: "gemm accumulator" },
-                )
+                row.iter()
+                    .zip(x)
+                    .try_fold(self.bias[n], |s, (w, v)| w.checked_mul(*v)?.checked_add(s))
+                    .ok_or_else(|| CoreError::Overflow { node: node.to_string(), what: "gemm accumulator" })
             })
             .collect()
     }

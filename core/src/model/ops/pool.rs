@@ -28,11 +28,7 @@ impl AvgPool {
             });
             acc[o] = sum;
         });
-        if failed {
-            Err(CoreError::Overflow { node: node.to_string(), what: "average pool sum" })
-        } else {
-            Ok(acc)
-        }
+        if failed { Err(CoreError::Overflow { node: node.to_string(), what: "average pool sum" }) } else { Ok(acc) }
     }
 }
 

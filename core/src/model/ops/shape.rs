@@ -41,7 +41,7 @@ pub struct Concat {
 
 impl Concat {
     /// Concatenates flat row-major inputs of the given shapes.
-    pub fn apply<T: Copy>(&self, inputs: &[(&[usize], &[T])]) -> Vec<T> {
+    pub fn apply<T: Clone>(&self, inputs: &[(&[usize], &[T])]) -> Vec<T> {
         let outer: usize = inputs.first().map(|(s, _)| s[..self.axis].iter().product()).unwrap_or(1);
         let mut out = Vec::with_capacity(inputs.iter().map(|(_, d)| d.len()).sum());
         for o in 0..outer {

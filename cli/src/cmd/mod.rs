@@ -1,0 +1,24 @@
+//! One module per subcommand; each exposes `Args` (clap) and `run`.
+
+pub mod compile;
+pub mod demo;
+pub mod infer;
+
+use crate::BadInput;
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// Reads a whole file, marking failure as unusable input.
+pub fn read_input(path: &Path, what: &str) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| BadInput(format!("cannot read {what} {}", path.display())))?;
+    if bytes.is_empty() {
+        return Err(anyhow::anyhow!("the file is empty"))
+            .context(BadInput(format!("cannot use {what} {}", path.display())));
+    }
+    Ok(bytes)
+}
+
+/// Index of the largest value (first one on ties).
+pub fn argmax(v: &[f64]) -> usize {
+    v.iter().enumerate().fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &x)| if x > bv { (i, x) } else { (bi, bv) }).0
+}
