@@ -7,6 +7,10 @@
 
 pub mod field;
 pub mod gadgets;
+pub mod model;
+pub mod poseidon;
+pub mod r1cs;
+pub mod statement;
 pub mod wire;
 
 pub use field::Fr;

@@ -76,3 +76,56 @@ impl R1cs {
         self.first_unsatisfied(&z).is_none()
     }
 }
+
+/// Fast single-column tamper checks: which constraints break when one assignment entry
+/// changes. Precomputes every row's `A·z`, `B·z`, `C·z` and a column → rows index, so each
+/// check touches only the rows that mention the column.
+pub struct TamperChecker<'a> {
+    r1cs: &'a R1cs,
+    rows_of: Vec<Vec<(usize, Fr, Fr, Fr)>>,
+    evals: Vec<(Fr, Fr, Fr)>,
+}
+
+impl<'a> TamperChecker<'a> {
+    /// Builds the index for `r1cs` and its stored assignment.
+    pub fn new(r1cs: &'a R1cs) -> Self {
+        let n = r1cs.num_instance + r1cs.num_witness;
+        let mut rows_of: Vec<Vec<(usize, Fr, Fr, Fr)>> = vec![Vec::new(); n];
+        let z = &r1cs.z;
+        let mut evals = Vec::with_capacity(r1cs.a.len());
+        for i in 0..r1cs.a.len() {
+            evals.push((dot(&r1cs.a[i], z), dot(&r1cs.b[i], z), dot(&r1cs.c[i], z)));
+            let mut coeffs: std::collections::BTreeMap<usize, (Fr, Fr, Fr)> = std::collections::BTreeMap::new();
+            for (c, col) in &r1cs.a[i] {
+                coeffs.entry(*col).or_default().0 += c;
+            }
+            for (c, col) in &r1cs.b[i] {
+                coeffs.entry(*col).or_default().1 += c;
+            }
+            for (c, col) in &r1cs.c[i] {
+                coeffs.entry(*col).or_default().2 += c;
+            }
+            for (col, (a, b, c)) in coeffs {
+                rows_of[col].push((i, a, b, c));
+            }
+        }
+        Self { r1cs, rows_of, evals }
+    }
+
+    /// Whether adding `delta` to column `col` leaves every constraint satisfied (a
+    /// soundness smell when `col` is a witness: nothing pins it down).
+    pub fn still_satisfied(&self, col: usize, delta: Fr) -> bool {
+        self.rows_of[col].iter().all(|&(i, a, b, c)| {
+            let (ea, eb, ec) = self.evals[i];
+            (ea + a * delta) * (eb + b * delta) == ec + c * delta
+        })
+    }
+
+    /// Witness columns (indices into the full assignment) that can change by `delta`
+    /// without breaking any constraint.
+    pub fn free_witness_columns(&self, delta: Fr) -> Vec<usize> {
+        (self.r1cs.num_instance..self.r1cs.num_instance + self.r1cs.num_witness)
+            .filter(|&c| self.still_satisfied(c, delta))
+            .collect()
+    }
+}

@@ -71,13 +71,39 @@ impl Wire {
         self.add(&Wire::constant(c))
     }
 
-    /// `Σ c_i * w_i` (free).
+    /// `Σ c_i * w_i` (free). Values are computed when every term has one.
     pub fn linear(terms: impl IntoIterator<Item = (Fr, Wire)>) -> Wire {
-        let mut out = Wire::zero();
+        let mut lc = Vec::new();
+        let mut value = Some(Fr::zero());
         for (c, w) in terms {
-            out = out.add(&w.scale(c));
+            value = value.zip(w.value).map(|(acc, v)| acc + c * v);
+            lc.extend(w.lc.0.iter().map(|(k, v)| (c * k, *v)));
         }
-        out
+        Wire { lc: LinearCombination(lc), value }
+    }
+
+    /// `Σ c_i * w_i + constant` with a value supplied by the caller (e.g. an accumulator
+    /// recorded by integer inference), so no field arithmetic is spent on values. Free.
+    pub fn linear_with_value<'a>(
+        terms: impl IntoIterator<Item = (Fr, &'a Wire)>,
+        constant: Fr,
+        value: Option<Fr>,
+    ) -> Wire {
+        let mut lc: Vec<(Fr, Variable)> = Vec::new();
+        if !constant.is_zero() {
+            lc.push((constant, Variable::One));
+        }
+        for (c, w) in terms {
+            if c.is_zero() {
+                continue;
+            }
+            if c.is_one() {
+                lc.extend(w.lc.0.iter().copied());
+            } else {
+                lc.extend(w.lc.0.iter().map(|(k, v)| (c * k, *v)));
+            }
+        }
+        Wire { lc: LinearCombination(lc), value }
     }
 
     /// A new witness `z = self * other`. Enforces `self * other = z`. Cost: 1 constraint.

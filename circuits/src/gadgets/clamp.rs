@@ -48,7 +48,10 @@ mod tests {
             let r = r1cs(&cs);
             assert!(r.is_satisfied(), "{v}");
             // Tamper: the output (a product witness) and each decision bit.
-            assert!(!r.satisfied_with(column(&cs, &out.sub(&Wire::constant(fr_from_i64(0)))), fr_from_i64(v.clamp(0, 255) + 1)));
+            assert!(!r.satisfied_with(
+                column(&cs, &out.sub(&Wire::constant(fr_from_i64(0)))),
+                fr_from_i64(v.clamp(0, 255) + 1)
+            ));
         }
     }
 

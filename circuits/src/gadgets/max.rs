@@ -15,7 +15,10 @@ pub fn max(cs: &ConstraintSystemRef<Fr>, xs: &[Wire], lo: i64, hi: i64, out: Opt
         [] => Err(SynthesisError::Unsatisfiable),
         [x] => Ok(x.clone()),
         _ => {
-            let o = Wire::witness(cs, if cs.is_in_setup_mode() { None } else { Some(fr_from_i64(out.unwrap_or_default())) })?;
+            let o = Wire::witness(
+                cs,
+                if cs.is_in_setup_mode() { None } else { Some(fr_from_i64(out.unwrap_or_default())) },
+            )?;
             let m = bits_for((hi as i128 - lo as i128).max(1) as u128);
             let diffs: Vec<Wire> = xs.iter().map(|x| o.sub(x)).collect();
             for d in &diffs {

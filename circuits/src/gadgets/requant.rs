@@ -21,7 +21,8 @@ pub fn requantize(cs: &ConstraintSystemRef<Fr>, acc: &Wire, m: Multiplier, uncla
     if m.shift == 0 {
         return Ok(t);
     }
-    let q = Wire::witness(cs, if cs.is_in_setup_mode() { None } else { Some(fr_from_i64(unclamped.unwrap_or_default())) })?;
+    let q =
+        Wire::witness(cs, if cs.is_in_setup_mode() { None } else { Some(fr_from_i64(unclamped.unwrap_or_default())) })?;
     let r = t.sub(&q.scale(pow2(m.shift)));
     range_check(cs, &r, m.shift)?;
     Ok(q)

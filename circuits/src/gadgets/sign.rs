@@ -36,7 +36,8 @@ mod tests {
             assert!(r.is_satisfied());
             // Every witness is bound, except the inverse hint of the zero test when x = 0
             // (0 * inv = 0 for any inv); the output does not depend on it.
-            let free: Vec<usize> = (r.num_instance..r.z.len()).filter(|&c| r.satisfied_with(c, r.z[c] + Fr::one())).collect();
+            let free: Vec<usize> =
+                (r.num_instance..r.z.len()).filter(|&c| r.satisfied_with(c, r.z[c] + Fr::one())).collect();
             assert_eq!(free.len(), usize::from(v == 0), "{v}: free columns {free:?}");
         }
     }

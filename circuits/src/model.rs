@@ -1,0 +1,197 @@
+//! Constraints for a whole [`QModel`]: every node's integer semantics, with the witness
+//! taken from a recorded [`Trace`].
+//!
+//! Per node (costs from the gadgets):
+//! * conv, gemm, add, affine, average pool: the accumulator is a linear combination of the
+//!   input wires with the constant weights — 0 constraints; then the output stage:
+//!   requantize (`s + 1`) + clamp (range check or two sign tests), or sign (`k + 4`);
+//! * PReLU: one sign test of the input and one product, then the output stage;
+//! * max pool: [`crate::gadgets::max`] per window;
+//! * reshape, transpose, concat: wires are re-indexed, 0 constraints.
+
+use crate::field::{Fr, fr_from_i64};
+use crate::gadgets::{self, bits::bits_for};
+use crate::wire::{SynResult, Wire};
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use zkid_core::model::ops::{Op, OutputStage, channel_of};
+use zkid_core::model::{Node, QModel};
+use zkid_core::report::acc_bound;
+use zkid_core::{NodeTrace, Trace};
+
+/// Allocates the private model input (values from `input` when proving) and range-checks
+/// every element to the input tensor's `[lo, hi]`.
+pub fn alloc_input(cs: &ConstraintSystemRef<Fr>, model: &QModel, input: Option<&[i64]>) -> SynResult<Vec<Wire>> {
+    let t = model.tensor(model.input());
+    let n: usize = t.shape.iter().product();
+    (0..n)
+        .map(|i| {
+            let w = Wire::witness(cs, input.map(|x| fr_from_i64(x[i])))?;
+            gadgets::in_range(cs, &w, t.quant.lo, t.quant.hi)?;
+            Ok(w)
+        })
+        .collect()
+}
+
+fn per<T: Copy>(v: &[T], c: usize) -> T {
+    if v.len() == 1 { v[0] } else { v[c] }
+}
+
+/// The output stage of a linear node applied to its accumulator wires.
+fn finish(
+    cs: &ConstraintSystemRef<Fr>,
+    model: &QModel,
+    node: &Node,
+    acc: Vec<Wire>,
+    trace: Option<&NodeTrace>,
+) -> SynResult<Vec<Wire>> {
+    let out = model.tensor(node.output);
+    let bound = acc_bound(model, node).ok_or(SynthesisError::Unsatisfiable)?;
+    let stage = node.op.output_stage().ok_or(SynthesisError::Unsatisfiable)?;
+    acc.iter()
+        .enumerate()
+        .map(|(i, a)| match stage {
+            OutputStage::Sign => gadgets::sign(cs, a, u64::try_from(bound).map_err(|_| SynthesisError::Unsatisfiable)?),
+            OutputStage::Requant(r) => {
+                let m = r.for_channel(channel_of(&out.shape, i));
+                let q = gadgets::requantize(cs, a, m, trace.and_then(|t| t.steps.get(i)).map(|s| s.unclamped))?;
+                let round = if m.shift > 0 { 1u128 << (m.shift - 1) } else { 0 };
+                let qmax = (bound * m.mult as u128 + round) >> m.shift;
+                gadgets::clamp(
+                    cs,
+                    &q,
+                    out.quant.lo,
+                    out.quant.hi,
+                    u64::try_from(qmax + 1).map_err(|_| SynthesisError::Unsatisfiable)?,
+                )
+            }
+        })
+        .collect()
+}
+
+/// Adds the constraints of every node of `model` on top of `input` wires and returns the
+/// output wires. `trace` provides the witness (None during key generation).
+pub fn synthesize(
+    cs: &ConstraintSystemRef<Fr>,
+    model: &QModel,
+    input: Vec<Wire>,
+    trace: Option<&Trace>,
+) -> SynResult<Vec<Wire>> {
+    let mut vals: Vec<Option<Vec<Wire>>> = vec![None; model.tensors().len()];
+    vals[model.input().index()] = Some(input);
+    for (ni, node) in model.nodes().iter().enumerate() {
+        let nt = trace.and_then(|t| t.node(ni));
+        let get = |k: usize| vals[node.inputs[k].index()].as_ref().ok_or(SynthesisError::Unsatisfiable);
+        let x = get(0)?;
+        let in_shape = &model.tensor(node.inputs[0]).shape;
+        let acc_val = |i: usize| nt.and_then(|t| t.acc.get(i)).map(|&a| fr_from_i64(a));
+        let out_vals = trace.and_then(|t| t.value(node.output)).map(|v| v.data());
+        let out: Vec<Wire> = match &node.op {
+            Op::Conv(c) => {
+                let mut acc = Vec::new();
+                c.geom.for_each_output(|o, oc, oy, ox| {
+                    let mut terms: Vec<(Fr, &Wire)> = Vec::with_capacity(c.geom.taps_per_output());
+                    c.geom.for_each_tap(oc, oy, ox, |xi, wi| terms.push((fr_from_i64(c.weights[wi]), &x[xi])));
+                    acc.push(Wire::linear_with_value(terms, fr_from_i64(c.bias[oc]), acc_val(o)));
+                });
+                finish(cs, model, node, acc, nt)?
+            }
+            Op::Gemm(g) => {
+                let acc = (0..g.out_features)
+                    .map(|n| {
+                        let row = &g.weights[n * g.in_features..(n + 1) * g.in_features];
+                        Wire::linear_with_value(
+                            row.iter().map(|&w| fr_from_i64(w)).zip(x.iter()),
+                            fr_from_i64(g.bias[n]),
+                            acc_val(n),
+                        )
+                    })
+                    .collect();
+                finish(cs, model, node, acc, nt)?
+            }
+            Op::Add(a) => {
+                let y = get(1)?;
+                let acc = x
+                    .iter()
+                    .zip(y)
+                    .enumerate()
+                    .map(|(i, (p, q))| {
+                        Wire::linear_with_value(
+                            [(fr_from_i64(a.a_mult), p), (fr_from_i64(a.b_mult), q)],
+                            Fr::from(0u64),
+                            acc_val(i),
+                        )
+                    })
+                    .collect();
+                finish(cs, model, node, acc, nt)?
+            }
+            Op::Affine(a) => {
+                let acc = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let c = channel_of(in_shape, i);
+                        Wire::linear_with_value(
+                            [(fr_from_i64(per(&a.mult, c)), w)],
+                            fr_from_i64(per(&a.bias, c)),
+                            acc_val(i),
+                        )
+                    })
+                    .collect();
+                finish(cs, model, node, acc, nt)?
+            }
+            Op::AvgPool(p) => {
+                let mut acc = Vec::new();
+                p.geom.for_each_output(|o, oc, oy, ox| {
+                    let mut terms: Vec<(Fr, &Wire)> = Vec::new();
+                    p.geom.for_each_tap(oc, oy, ox, |xi, _| terms.push((Fr::from(1u64), &x[xi])));
+                    acc.push(Wire::linear_with_value(terms, Fr::from(0u64), acc_val(o)));
+                });
+                finish(cs, model, node, acc, nt)?
+            }
+            Op::PRelu(p) => {
+                let q = model.tensor(node.inputs[0]).quant;
+                let k = bits_for(q.lo.unsigned_abs().max(q.hi.unsigned_abs()) as u128 + 1);
+                let acc = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let neg = per(&p.neg, channel_of(in_shape, i));
+                        let ge = gadgets::is_nonneg(cs, w, k)?;
+                        let gx = ge.mul(w, cs)?;
+                        Ok(Wire::linear_with_value(
+                            [(fr_from_i64(neg), w), (fr_from_i64(p.pos - neg), &gx)],
+                            Fr::from(0u64),
+                            acc_val(i),
+                        ))
+                    })
+                    .collect::<SynResult<Vec<_>>>()?;
+                finish(cs, model, node, acc, nt)?
+            }
+            Op::MaxPool(p) => {
+                let q = model.tensor(node.inputs[0]).quant;
+                let mut windows: Vec<Vec<Wire>> = Vec::new();
+                p.geom.for_each_output(|_, oc, oy, ox| {
+                    let mut win = Vec::new();
+                    p.geom.for_each_tap(oc, oy, ox, |xi, _| win.push(x[xi].clone()));
+                    windows.push(win);
+                });
+                windows
+                    .iter()
+                    .enumerate()
+                    .map(|(o, win)| gadgets::max(cs, win, q.lo, q.hi, out_vals.map(|v| v[o])))
+                    .collect::<SynResult<Vec<_>>>()?
+            }
+            Op::Reshape => x.clone(),
+            Op::Transpose(t) => t.source_indices(in_shape).into_iter().map(|i| x[i].clone()).collect(),
+            Op::Concat(c) => {
+                let ins = (0..node.inputs.len()).map(get).collect::<SynResult<Vec<_>>>()?;
+                let shapes: Vec<&[usize]> = node.inputs.iter().map(|i| model.tensor(*i).shape.as_slice()).collect();
+                let parts: Vec<(&[usize], &[Wire])> =
+                    shapes.into_iter().zip(ins.iter().map(|v| v.as_slice())).collect();
+                c.apply(&parts)
+            }
+        };
+        vals[node.output.index()] = Some(out);
+    }
+    vals[model.output().index()].take().ok_or(SynthesisError::Unsatisfiable)
+}

@@ -1,0 +1,6 @@
+//! Statement circuits: what a proof says, built from a compiled model.
+
+pub mod commit;
+pub mod infer;
+
+pub use infer::{InferCircuit, InferPublic, InferSpec, InferWitness, InputMode, OutputMode};
