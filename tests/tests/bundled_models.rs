@@ -124,3 +124,14 @@ fn trace_records_the_witness() {
     let _ = FTensor::zeros(vec![1]);
     let _ = Preprocess::default();
 }
+
+/// Percentile calibration works end to end and keeps the digits model accurate.
+#[test]
+fn percentile_calibration() {
+    use zkid_core::quant::{QuantConfig, params::CalibrationMode};
+    let cfg = QuantConfig { calibration: CalibrationMode::Percentile(99.9), ..Default::default() };
+    let opts = CompileOptions { config: cfg, name: "digits".into(), ..Default::default() };
+    let c = compile(&onnx_bytes("digits"), vec![load_npy("digits", "calib.npy")], &opts, &mut |_, _| {}).unwrap();
+    assert_eq!(c.model.meta().config, Some(cfg));
+    assert!(c.fidelity.top1_agreement.unwrap() >= 0.95, "{:?}", c.fidelity);
+}
