@@ -79,7 +79,10 @@ impl Wire {
             value = value.zip(w.value).map(|(acc, v)| acc + c * v);
             lc.extend(w.lc.0.iter().map(|(k, v)| (c * k, *v)));
         }
-        Wire { lc: LinearCombination(lc), value }
+        let mut lc = LinearCombination(lc);
+        // Merge repeated variables so chained use cannot grow the combination.
+        lc.compactify();
+        Wire { lc, value }
     }
 
     /// `Σ c_i * w_i + constant` with a value supplied by the caller (e.g. an accumulator
@@ -103,7 +106,9 @@ impl Wire {
                 lc.extend(w.lc.0.iter().map(|(k, v)| (c * k, *v)));
             }
         }
-        Wire { lc: LinearCombination(lc), value }
+        let mut lc = LinearCombination(lc);
+        lc.compactify();
+        Wire { lc, value }
     }
 
     /// A new witness `z = self * other`. Enforces `self * other = z`. Cost: 1 constraint.

@@ -4,12 +4,11 @@
 //! documented cost, golden vectors) plus key-generation mode and a property test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ark_ff::{One, PrimeField};
+use ark_ff::{Field, One, PrimeField, Zero};
 use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef, SynthesisMode};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::str::FromStr;
-use std::time::Instant;
 use zkid_circuits::poseidon::{self, MAX_ARITY, gadget};
 use zkid_circuits::{Fr, Wire};
 
@@ -168,6 +167,91 @@ fn every_tampered_witness_variable_is_caught() {
     }
 }
 
+/// Rank of a small dense matrix over Fr.
+fn rank(mut m: Vec<Vec<Fr>>) -> usize {
+    let cols = m.first().map_or(0, Vec::len);
+    let mut rank = 0;
+    for col in 0..cols {
+        let Some(p) = (rank..m.len()).find(|&r| !m[r][col].is_zero()) else { continue };
+        m.swap(rank, p);
+        let inv = m[rank][col].inverse().unwrap();
+        let pivot: Vec<Fr> = m[rank].iter().map(|x| *x * inv).collect();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != rank && !row[col].is_zero() {
+                let f = row[col];
+                row.iter_mut().zip(&pivot).for_each(|(x, p)| *x -= f * p);
+            }
+        }
+        rank += 1;
+    }
+    rank
+}
+
+/// The inputs determine every other variable: walking the constraints in order, A and B only
+/// read determined variables, and the variables first seen in C are pinned by the pending
+/// equations as soon as there are as many independent equations as unknowns (one per
+/// constraint inside an S-box; a full round closes its `t` next inputs with `t` equations
+/// through the inverse MDS matrix). So no other witness satisfies the system for the same
+/// inputs: the gadget is a function of its inputs.
+#[test]
+fn inputs_determine_every_variable() {
+    for n in [1, 2, 5, 16] {
+        let xs: Vec<Fr> = (0..n as u64).map(Fr::from).collect();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        gadget::poseidon_hash(&cs, &alloc(&cs, &xs, Mode::Witness)).unwrap();
+        cs.finalize();
+        let offset = cs.num_instance_variables();
+        let mats = cs.to_matrices().unwrap();
+        let [a, b, c] = &mats.values().next().unwrap()[..] else { panic!("R1CS has three matrices") };
+        let mut known = vec![false; offset + cs.num_witness_variables()];
+        known[..offset + n].iter_mut().for_each(|k| *k = true);
+        let mut pending: Vec<Vec<(Fr, usize)>> = Vec::new();
+        for i in 0..a.len() {
+            for &(_, col) in a[i].iter().chain(&b[i]) {
+                assert!(known[col], "arity {n}: constraint {i} reads undetermined column {col}");
+            }
+            pending.push(c[i].iter().copied().filter(|&(k, col)| !known[col] && !k.is_zero()).collect());
+            let mut unknowns: Vec<usize> = pending.iter().flatten().map(|&(_, col)| col).collect();
+            unknowns.sort_unstable();
+            unknowns.dedup();
+            if unknowns.len() == pending.len() {
+                let m = pending
+                    .iter()
+                    .map(|eq| {
+                        let mut row = vec![Fr::zero(); unknowns.len()];
+                        for &(k, col) in eq {
+                            row[unknowns.binary_search(&col).unwrap()] += k;
+                        }
+                        row
+                    })
+                    .collect();
+                assert_eq!(rank(m), unknowns.len(), "arity {n}: equations before constraint {i} are dependent");
+                unknowns.iter().for_each(|&col| known[col] = true);
+                pending.clear();
+            }
+        }
+        assert!(pending.is_empty(), "arity {n}: trailing equations do not pin their unknowns");
+        assert!(known.iter().all(|&k| k), "arity {n}: some variable is not determined by the inputs");
+    }
+}
+
+fn non_zeros(cs: &ConstraintSystemRef<Fr>) -> usize {
+    cs.finalize();
+    let mats = cs.to_matrices().unwrap();
+    mats.values().next().unwrap().iter().map(|m| m.iter().map(Vec::len).sum::<usize>()).sum()
+}
+
+/// Linear combinations must not grow back (see the table in `gadget`'s docs).
+#[test]
+fn matrix_non_zeros_stay_at_the_documented_figures() {
+    for (n, documented) in [(1, 2672), (2, 3102), (4, 4143), (16, 11939)] {
+        let xs: Vec<Fr> = (0..n as u64).map(Fr::from).collect();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        gadget::poseidon_hash(&cs, &alloc(&cs, &xs, Mode::Witness)).unwrap();
+        assert_eq!(non_zeros(&cs), documented, "arity {n}");
+    }
+}
+
 #[test]
 fn a_wrong_output_claim_is_unsatisfied() {
     let xs = [Fr::from(1u64), Fr::from(2u64)];
@@ -215,70 +299,4 @@ proptest! {
         prop_assert_eq!(out.value, Some(poseidon::poseidon_sponge(&xs)));
         prop_assert!(cs.is_satisfied().unwrap());
     }
-}
-
-/// Figures for the report (release mode):
-/// `cargo test --release -p zkid-circuits --test poseidon -- --ignored --nocapture`.
-#[test]
-#[ignore = "measurement, not a check"]
-fn measure() {
-    for n in [1, 2, 4, 8, 16] {
-        let cs = ConstraintSystem::<Fr>::new_ref();
-        let xs: Vec<Fr> = (0..n as u64).map(Fr::from).collect();
-        gadget::poseidon_hash(&cs, &alloc(&cs, &xs, Mode::Witness)).unwrap();
-        cs.finalize();
-        let m = cs.to_matrices().unwrap();
-        let nz: Vec<usize> = m.values().next().unwrap().iter().map(|mat| mat.iter().map(Vec::len).sum()).collect();
-        println!(
-            "arity {n:2}: {} constraints, {} witnesses, non-zeros A {} B {} C {} (total {})",
-            cs.num_constraints(),
-            cs.num_witness_variables(),
-            nz[0],
-            nz[1],
-            nz[2],
-            nz.iter().sum::<usize>()
-        );
-    }
-    let xs = [Fr::from(1u64), Fr::from(2u64)];
-    let _ = gadget::poseidon_hash(&ConstraintSystem::<Fr>::new_ref(), &[Wire::constant(xs[0]), Wire::constant(xs[1])]);
-    for setup in [false, true] {
-        let cs = ConstraintSystem::<Fr>::new_ref();
-        if setup {
-            cs.set_mode(SynthesisMode::Setup);
-        }
-        let start = Instant::now();
-        for i in 0..1000u64 {
-            let v = (!setup).then(|| Fr::from(i));
-            let a = Wire::witness(&cs, v).unwrap();
-            let b = Wire::witness(&cs, v).unwrap();
-            gadget::poseidon_hash(&cs, &[a, b]).unwrap();
-        }
-        let synth = start.elapsed();
-        let start = Instant::now();
-        cs.finalize();
-        let matrices = cs.to_matrices().unwrap();
-        println!(
-            "1000 two-input hashes ({}): synthesis {synth:?}, finalize+to_matrices {:?}, {} constraints",
-            if setup { "setup mode" } else { "prove mode" },
-            start.elapsed(),
-            cs.num_constraints()
-        );
-        drop(matrices);
-    }
-    let start = Instant::now();
-    let mut h = Fr::from(0u64);
-    for i in 0..1000u64 {
-        h = poseidon::poseidon_hash(&[h, Fr::from(i)]).unwrap();
-    }
-    println!("native: 1000 two-input hashes in {:?} ({h})", start.elapsed());
-    let xs: Vec<Fr> = (0..16u64).map(Fr::from).collect();
-    let start = Instant::now();
-    for _ in 0..1000 {
-        std::hint::black_box(poseidon::poseidon_hash(&xs).unwrap());
-    }
-    println!("native: 1000 sixteen-input hashes in {:?}", start.elapsed());
-    let xs: Vec<Fr> = (0..1500u64).map(Fr::from).collect();
-    let start = Instant::now();
-    std::hint::black_box(poseidon::poseidon_sponge(&xs));
-    println!("native: chain of 1500 elements in {:?}", start.elapsed());
 }

@@ -20,30 +20,10 @@ pub(super) struct WideTable {
 
 /// Tables for t = 14, 15, 16, 17, in that order.
 pub(super) static WIDE: [WideTable; 4] = [
-    WideTable {
-        width: 14,
-        partial_rounds: 70,
-        ark: &ARK_T14,
-        mds: &MDS_T14,
-    },
-    WideTable {
-        width: 15,
-        partial_rounds: 60,
-        ark: &ARK_T15,
-        mds: &MDS_T15,
-    },
-    WideTable {
-        width: 16,
-        partial_rounds: 64,
-        ark: &ARK_T16,
-        mds: &MDS_T16,
-    },
-    WideTable {
-        width: 17,
-        partial_rounds: 68,
-        ark: &ARK_T17,
-        mds: &MDS_T17,
-    },
+    WideTable { width: 14, partial_rounds: 70, ark: &ARK_T14, mds: &MDS_T14 },
+    WideTable { width: 15, partial_rounds: 60, ark: &ARK_T15, mds: &MDS_T15 },
+    WideTable { width: 16, partial_rounds: 64, ark: &ARK_T16, mds: &MDS_T16 },
+    WideTable { width: 17, partial_rounds: 68, ark: &ARK_T17, mds: &MDS_T17 },
 ];
 
 static ARK_T14: [[u64; 4]; 1092] = [

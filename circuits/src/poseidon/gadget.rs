@@ -4,31 +4,46 @@
 //!
 //! # Layout and cost
 //!
-//! With `t = n + 1` lanes and `R_P` partial rounds:
+//! With `t = n + 1` lanes and `R_P` partial rounds, every S-box `y = x^5` whose input is not a
+//! constant costs **3 constraints** and 3 variables: `x2 = x·x`, `x4 = x2·x2`, and the
+//! closing `x4·x = y`. Round constants and the MDS mix are free linear combinations. An S-box
+//! whose input is a constant is evaluated natively (the capacity lane in the first round,
+//! always, and the lanes of constant inputs). Hence `3·(8t + R_P − 1)` constraints
+//! ([`hash_cost`]), exactly what circom 2.2 `--O2` gives for circomlib's `Poseidon(n)`.
 //!
-//! - Each S-box `y = x^5` is `x2 = x·x`, `x4 = x2·x2`, `y = x4·x`: **3 constraints**, two new
-//!   variables plus `y`. Its input `x` is a linear combination; it is registered once with
-//!   `ConstraintSystemRef::new_lc` and shared by the three constraints (no constraint, a third
-//!   of the storage and of the witness-time evaluation).
-//! - Round constants and the MDS mix are free: they only build linear combinations.
-//! - An S-box whose input is a constant is evaluated natively and costs nothing: the capacity
-//!   lane in the first round, always, and the lanes of constant inputs.
-//! - Partial rounds: only lane 0 goes through an S-box, so the other lanes stay linear
-//!   combinations that grow by one term per round. Mixing them naively (`t` combinations of
-//!   up to `t + R_P` terms, `t` times per round) dominates synthesis time. Instead, for each
-//!   width, the linear map of the partial rounds is precomputed once per process: every
-//!   partial S-box input is a fixed combination of the `t` outputs of the last first-half full
-//!   round and of the partial S-box outputs so far, built directly from its coefficient row.
-//!   Nothing is materialized: a variable costs a constraint, and a constraint costs a Groth16
-//!   prover about a thousand times what a matrix non-zero does (it adds to every MSM and FFT).
+//! Matrix non-zeros are kept near circom's by choosing which values are variables, never by
+//! adding constraints (a constraint costs a Groth16 prover about a thousand times what a
+//! non-zero does; it adds to every MSM and FFT):
 //!
-//! Hence [`poseidon_hash`] with `n` non-constant inputs costs `3·(8t + R_P − 1)` constraints,
-//! the same as circomlib's `Poseidon(n)` template compiled by circom (see [`hash_cost`]).
+//! - S-box inputs are variables and S-box outputs are not: the closing constraint of round
+//!   `r` reads `x4·x = M⁻¹·(x' − c)`, where `x'` are the next round's S-box inputs, so the
+//!   linear combination appears once, in C, instead of three times in A and B. (Not in the
+//!   first round, whose constant capacity lane would leave one `x'` unconstrained, nor in the
+//!   last, whose outputs form the result.)
+//! - Partial rounds: only lane 0 goes through an S-box; the other lanes stay linear. Each
+//!   partial S-box input is a variable, and partial round `k`'s output is written over the
+//!   basis (outputs of the last first-half full round, partial inputs `1..=k+1`) by solving
+//!   the linear relation that defines input `k + 1`. These rows, the inverse MDS matrix and
+//!   the lanes after the partial rounds are precomputed once per width, so synthesis never
+//!   mixes growing linear combinations (which costs `t²·(t + R_P)` per round).
+//! - A linear combination used by several constraints is registered once with
+//!   `ConstraintSystemRef::new_lc` (free), so it is stored and evaluated once.
+//!
+//! Matrix non-zeros (A + B + C) against circomlib's template compiled by circom 2.2.3
+//! `--O2` (same constraint counts):
+//!
+//! | inputs | 1 | 2 | 4 | 16 |
+//! |---|---|---|---|---|
+//! | zkid | 2,672 | 3,102 | 4,143 | 11,939 |
+//! | circom `--O2` | 2,574 | 3,040 | 7,566 | 18,438 |
+//!
+//! (Keeping S-box outputs as variables, the plain layout, gives 6,720 for 2 inputs and
+//! 21,663 for 16.)
 
 use super::native::{PoseidonError, chain_chunks};
 use super::params::{FULL_ROUNDS, MAX_ARITY, Params, params};
 use crate::field::Fr;
-use crate::wire::{SynResult, Wire};
+use crate::wire::{SynResult, Wire, enforce};
 use ark_ff::{Field, One, Zero};
 use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 use std::sync::OnceLock;
@@ -65,44 +80,39 @@ pub fn sponge_cost(len: usize) -> Result<usize, PoseidonError> {
 /// [`super::poseidon_hash`] of the inputs' values, as a linear combination of the last
 /// round's `t` S-box outputs (no output variable; compact or bind it as needed).
 ///
-/// Enforces the full permutation: every S-box is constrained, so the output is determined by
-/// the inputs. Cost: [`hash_cost`] (240 constraints for 2 inputs). Works without values
-/// (key generation). Refuses other arities with [`SynthesisError::ArityMismatch`].
+/// Enforces the full permutation: every S-box and every linear step is constrained, so the
+/// output is determined by the inputs. Cost: [`hash_cost`] (240 constraints for 2 inputs);
+/// all-constant inputs give a constant and no constraint. Works without values (key
+/// generation). Refuses other arities with [`SynthesisError::ArityMismatch`].
 pub fn poseidon_hash(cs: &ConstraintSystemRef<Fr>, inputs: &[Wire]) -> SynResult<Wire> {
     let p = params(inputs.len()).map_err(|_| SynthesisError::ArityMismatch)?;
-    let plan = partial_plan(inputs.len(), p);
+    if let Some(values) = inputs.iter().map(constant_value).collect::<Option<Vec<Fr>>>() {
+        let h = super::native::poseidon_hash(&values).map_err(|_| SynthesisError::ArityMismatch)?;
+        return Ok(Wire::constant(h));
+    }
+    let plan = plan(inputs.len(), p).map_err(|_| SynthesisError::Unsatisfiable)?;
     let t = p.width;
     let half = FULL_ROUNDS / 2;
+    let first_after_partial = half + p.partial_rounds;
+    let last = FULL_ROUNDS + p.partial_rounds - 1;
 
-    let mut state: Vec<Wire> = std::iter::once(Wire::zero()).chain(inputs.iter().cloned()).collect();
-    // First half of the full rounds. The last one stops before its mix: the partial-round plan
-    // starts from its S-box outputs.
-    let mut basis = Vec::with_capacity(t + p.partial_rounds);
-    for r in 0..half {
-        let ys = full_sbox_layer(cs, p, r, &state)?;
-        if r + 1 < half {
-            state = p.mds.iter().map(|row| combine(&ys, row, Fr::zero())).collect();
-        } else {
-            basis = ys;
-        }
+    // Round 0: plain S-boxes (its constant lanes fold), outputs are variables.
+    let lanes: Vec<Wire> = std::iter::once(Wire::zero()).chain(inputs.iter().cloned()).collect();
+    let ys = lanes.iter().enumerate().map(|(i, x)| sbox(cs, x.add_const(p.ark[i]))).collect::<SynResult<Vec<_>>>()?;
+    let mut xs: Vec<Wire> = p.mds.iter().enumerate().map(|(i, row)| combine(&ys, row, p.ark[t + i])).collect();
+    // Rounds 1..half-1: closed against the next round's inputs. Round half-1: its outputs are
+    // the partial rounds' basis.
+    for r in 1..half - 1 {
+        xs = closed_full_round(cs, p, plan, r, &xs)?;
     }
-    // Partial rounds: each S-box input straight from its precomputed row.
-    for (row, constant) in &plan.sbox_inputs {
-        let y = sbox(cs, combine(&basis, row, *constant))?;
-        basis.push(y);
+    let z = xs.into_iter().map(|x| sbox(cs, x)).collect::<SynResult<Vec<_>>>()?;
+    xs = partial_rounds(cs, p, plan, z)?;
+    for r in first_after_partial..last {
+        xs = closed_full_round(cs, p, plan, r, &xs)?;
     }
-    state = plan.lanes_after.iter().map(|(row, constant)| combine(&basis, row, *constant)).collect();
-    // Second half of the full rounds; only lane 0 of the last mix is the output.
-    for r in half + p.partial_rounds..FULL_ROUNDS + p.partial_rounds {
-        let ys = full_sbox_layer(cs, p, r, &state)?;
-        if r + 1 < FULL_ROUNDS + p.partial_rounds {
-            state = p.mds.iter().map(|row| combine(&ys, row, Fr::zero())).collect();
-        } else {
-            return Ok(combine(&ys, &p.mds[0], Fr::zero()));
-        }
-    }
-    // FULL_ROUNDS >= 2, so the loop above returns.
-    Err(SynthesisError::Unsatisfiable)
+    // Last round: outputs are variables; the result is lane 0 of their mix.
+    let ys = xs.into_iter().map(|x| sbox(cs, x)).collect::<SynResult<Vec<_>>>()?;
+    Ok(combine(&ys, &p.mds[0], Fr::zero()))
 }
 
 /// The chained hash of [`super::poseidon_sponge`] in circuit, for any number of inputs: a wire
@@ -119,21 +129,88 @@ pub fn poseidon_sponge(cs: &ConstraintSystemRef<Fr>, inputs: &[Wire]) -> SynResu
     Ok(h)
 }
 
-/// Round `r` of a full round up to the S-boxes: adds the round constants and applies the
-/// S-box to every lane.
-fn full_sbox_layer(cs: &ConstraintSystemRef<Fr>, p: &Params, r: usize, state: &[Wire]) -> SynResult<Vec<Wire>> {
-    state.iter().enumerate().map(|(i, x)| sbox(cs, x.add_const(p.ark[r * p.width + i]))).collect()
+/// Full round `r` with S-box inputs `xs` (round constants included): returns round `r + 1`'s
+/// S-box inputs as new variables `x'`, and closes each S-box with `x4·x = (M⁻¹·(x' − c))_i`,
+/// which with the other two S-box constraints is `x' = M·x^5 + c`. Cost: `3t` constraints.
+fn closed_full_round(
+    cs: &ConstraintSystemRef<Fr>,
+    p: &Params,
+    plan: &Plan,
+    r: usize,
+    xs: &[Wire],
+) -> SynResult<Vec<Wire>> {
+    let t = p.width;
+    let next_ark = &p.ark[(r + 1) * t..(r + 2) * t];
+    let heads = xs.iter().map(|x| sbox_head(cs, x.clone())).collect::<SynResult<Vec<_>>>()?;
+    let ys: Option<Vec<Fr>> = heads.iter().map(|(x, _)| x.value.map(pow5)).collect();
+    let next = (0..t)
+        .map(|i| Wire::witness(cs, ys.as_ref().map(|ys| dot(&p.mds[i], ys) + next_ark[i])))
+        .collect::<SynResult<Vec<_>>>()?;
+    for ((x, x4), inv_row) in heads.iter().zip(&plan.mds_inv) {
+        let y = combine(&next, inv_row, -dot(inv_row, next_ark));
+        enforce(cs, x4, x, &y)?;
+    }
+    Ok(next)
 }
 
-/// `x^5`: 3 constraints, or none when `x` is a constant.
+/// The partial rounds, from `z` (the last first-half full round's S-box outputs, variables)
+/// to the S-box inputs of the first full round after them (linear combinations).
+fn partial_rounds(cs: &ConstraintSystemRef<Fr>, p: &Params, plan: &Plan, z: Vec<Wire>) -> SynResult<Vec<Wire>> {
+    let t = p.width;
+    let rp = p.partial_rounds;
+    // Values over the plan's first basis (z, partial outputs), to compute the next inputs.
+    let mut values: Option<Vec<Fr>> = z.iter().map(|w| w.value).collect();
+    // The constraint basis: z, then partial inputs 1..rp-1, then the last partial output.
+    let mut basis = z;
+    basis.reserve(rp);
+    let (row, c) = &plan.partial_inputs[0];
+    let mut x = combine(&basis[..t], row, *c);
+    for k in 0..rp {
+        let (xk, x4) = sbox_head(cs, x)?;
+        values = values.zip(xk.value).map(|(mut v, x)| {
+            v.push(pow5(x));
+            v
+        });
+        if k + 1 < rp {
+            let (row, c) = &plan.partial_inputs[k + 1];
+            let next = Wire::witness(cs, values.as_ref().map(|v| dot(row, v) + c))?;
+            basis.push(next.clone());
+            let (y_row, y_c) = &plan.partial_outputs[k];
+            enforce(cs, &x4, &xk, &combine(&basis, y_row, *y_c))?;
+            x = next;
+        } else {
+            x = x4.mul(&xk, cs)?;
+            basis.push(x.clone());
+        }
+    }
+    let ark = &p.ark[(FULL_ROUNDS / 2 + rp) * t..];
+    Ok(plan.lanes_after.iter().zip(ark).map(|((row, c), a)| combine(&basis, row, *c + a)).collect())
+}
+
+/// `x^5` with its output as a new variable: 3 constraints, or none when `x` is a constant.
 fn sbox(cs: &ConstraintSystemRef<Fr>, x: Wire) -> SynResult<Wire> {
     if let Some(c) = constant_value(&x) {
-        return Ok(Wire::constant(c.square().square() * c));
+        return Ok(Wire::constant(pow5(c)));
     }
+    let (x, x4) = sbox_head(cs, x)?;
+    x4.mul(&x, cs)
+}
+
+/// `x2 = x·x`, `x4 = x2·x2`: returns `(x, x4)` with `x` shared; the caller closes the S-box
+/// with `x4·x = y`. Cost: 2 constraints.
+fn sbox_head(cs: &ConstraintSystemRef<Fr>, x: Wire) -> SynResult<(Wire, Wire)> {
     let x = share(cs, x)?;
     let x2 = x.mul(&x, cs)?;
     let x4 = x2.mul(&x2, cs)?;
-    x4.mul(&x, cs)
+    Ok((x, x4))
+}
+
+fn pow5(x: Fr) -> Fr {
+    x.square().square() * x
+}
+
+fn dot(row: &[Fr], xs: &[Fr]) -> Fr {
+    row.iter().zip(xs).map(|(a, b)| *a * b).sum()
 }
 
 /// `x` as one symbolic variable of the constraint system (free), so that the constraints
@@ -178,28 +255,38 @@ fn combine(basis: &[Wire], row: &[Fr], constant: Fr) -> Wire {
     Wire { lc, value }
 }
 
-/// The linear structure of one width's partial rounds.
-///
-/// Basis: the `t` S-box outputs of the last first-half full round, then the partial S-box
-/// outputs in order. Coefficient rows are over a prefix of that basis, plus a constant.
-struct PartialPlan {
-    /// Input of partial round `k`'s S-box (after its round constants): `t + k` coefficients.
-    sbox_inputs: Vec<(Vec<Fr>, Fr)>,
-    /// Every lane after the last partial round's mix: `t + R_P` coefficients each.
+/// One width's precomputed linear structure. A row is `(coefficients, constant)` over a
+/// prefix of a basis.
+struct Plan {
+    /// `M⁻¹`, for closing full rounds.
+    mds_inv: Vec<Vec<Fr>>,
+    /// Input of partial round `k` (round constants included) over the value basis
+    /// `[z_0..z_{t-1}, y_0..y_{k-1}]` (`z`: last first-half full round's S-box outputs, `y`:
+    /// partial S-box outputs): `t + k` coefficients.
+    partial_inputs: Vec<(Vec<Fr>, Fr)>,
+    /// Output `y_k` of partial round `k < R_P − 1` over the constraint basis
+    /// `[z_0..z_{t-1}, x_1..x_{k+1}]` (`x`: partial S-box inputs): `t + k + 1` coefficients.
+    partial_outputs: Vec<(Vec<Fr>, Fr)>,
+    /// Every lane after the last partial round's mix (before the next round constants) over
+    /// `[z_0..z_{t-1}, x_1..x_{R_P-1}, y_{R_P-1}]`: `t + R_P` coefficients.
     lanes_after: Vec<(Vec<Fr>, Fr)>,
 }
 
-static PLANS: [OnceLock<PartialPlan>; MAX_ARITY] = [const { OnceLock::new() }; MAX_ARITY];
+static PLANS: [OnceLock<Result<Plan, PoseidonError>>; MAX_ARITY] = [const { OnceLock::new() }; MAX_ARITY];
 
-fn partial_plan(arity: usize, p: &Params) -> &'static PartialPlan {
-    PLANS[arity - 1].get_or_init(|| build_plan(p))
+fn plan(arity: usize, p: &Params) -> Result<&'static Plan, PoseidonError> {
+    PLANS[arity - 1].get_or_init(|| build_plan(p)).as_ref().map_err(Clone::clone)
 }
 
-/// Runs the partial rounds symbolically. Lane `i` is `(coefficients, constant)`; entering the
-/// partial rounds, lane `i` is `Σ_j mds[i][j]·basis[j]`.
-fn build_plan(p: &Params) -> PartialPlan {
+fn build_plan(p: &Params) -> Result<Plan, PoseidonError> {
     let t = p.width;
-    let cols = t + p.partial_rounds;
+    let rp = p.partial_rounds;
+    let singular = |what: &str| PoseidonError::Parameters { width: t, reason: format!("{what} is not invertible") };
+    let mds_inv = invert(&p.mds).ok_or_else(|| singular("the MDS matrix"))?;
+
+    // Run the partial rounds symbolically over the value basis. Entering them, lane i is
+    // Σ_j mds[i][j]·z_j.
+    let cols = t + rp;
     let mut lanes: Vec<(Vec<Fr>, Fr)> = p
         .mds
         .iter()
@@ -209,14 +296,14 @@ fn build_plan(p: &Params) -> PartialPlan {
             (coeffs, Fr::zero())
         })
         .collect();
-    let mut sbox_inputs = Vec::with_capacity(p.partial_rounds);
-    for k in 0..p.partial_rounds {
+    let mut partial_inputs = Vec::with_capacity(rp);
+    for k in 0..rp {
         let active = t + k;
         let r = FULL_ROUNDS / 2 + k;
         for (i, lane) in lanes.iter_mut().enumerate() {
             lane.1 += p.ark[r * t + i];
         }
-        sbox_inputs.push((lanes[0].0[..active].to_vec(), lanes[0].1));
+        partial_inputs.push((lanes[0].0[..active].to_vec(), lanes[0].1));
         // Lane 0 becomes the new basis element (the S-box output), then everything mixes.
         lanes[0].0[..active].fill(Fr::zero());
         lanes[0].0[active] = Fr::one();
@@ -237,7 +324,74 @@ fn build_plan(p: &Params) -> PartialPlan {
             })
             .collect();
     }
-    PartialPlan { sbox_inputs, lanes_after: lanes }
+
+    // Change of basis: y_k (k < R_P − 1) from the relation defining x_{k+1}:
+    // x_{k+1} = Σ_{b<t} a_b z_b + Σ_{j<k} a_{t+j} y_j + α y_k + c  (α = a_{t+k} = mds[0][0]).
+    // `to_constraint_basis` maps a value-basis row to the constraint basis.
+    let mut partial_outputs: Vec<(Vec<Fr>, Fr)> = Vec::with_capacity(rp.saturating_sub(1));
+    let to_constraint_basis = |row: &[Fr], constant: Fr, outputs: &[(Vec<Fr>, Fr)], len: usize| {
+        let mut coeffs = vec![Fr::zero(); len];
+        let mut constant = constant;
+        for (b, &a) in row.iter().enumerate() {
+            if b < t {
+                coeffs[b] += a;
+            } else if let Some((y_row, y_c)) = outputs.get(b - t) {
+                for (acc, y) in coeffs.iter_mut().zip(y_row) {
+                    *acc += a * y;
+                }
+                constant += a * y_c;
+            } else {
+                // The last partial output, a variable, last in the constraint basis.
+                coeffs[len - 1] += a;
+            }
+        }
+        (coeffs, constant)
+    };
+    for k in 0..rp.saturating_sub(1) {
+        let (row, c) = &partial_inputs[k + 1];
+        let alpha_inv = row[t + k].inverse().ok_or_else(|| singular("a partial-round coefficient"))?;
+        let (mut coeffs, constant) = to_constraint_basis(&row[..t + k], *c, &partial_outputs, t + k + 1);
+        // y_k = (x_{k+1} − rest) / α
+        for a in coeffs.iter_mut() {
+            *a = -*a * alpha_inv;
+        }
+        coeffs[t + k] = alpha_inv;
+        partial_outputs.push((coeffs, -constant * alpha_inv));
+    }
+    let lanes_after = lanes.iter().map(|(row, c)| to_constraint_basis(row, *c, &partial_outputs, cols)).collect();
+    Ok(Plan { mds_inv, partial_inputs, partial_outputs, lanes_after })
+}
+
+/// Gauss–Jordan inverse of a square matrix, `None` if singular.
+fn invert(m: &[Vec<Fr>]) -> Option<Vec<Vec<Fr>>> {
+    let n = m.len();
+    let mut a: Vec<Vec<Fr>> = m
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut r = row.clone();
+            r.extend((0..n).map(|j| if i == j { Fr::one() } else { Fr::zero() }));
+            r
+        })
+        .collect();
+    for col in 0..n {
+        let pivot = (col..n).find(|&r| !a[r][col].is_zero())?;
+        a.swap(col, pivot);
+        let inv = a[col][col].inverse()?;
+        for x in a[col].iter_mut() {
+            *x *= inv;
+        }
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != col && !row[col].is_zero() {
+                let f = row[col];
+                for (x, p) in row.iter_mut().zip(&pivot_row) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    Some(a.into_iter().map(|row| row[n..].to_vec()).collect())
 }
 
 #[cfg(test)]
@@ -307,94 +461,5 @@ mod tests {
         assert_eq!(poseidon_hash(&cs, &[]).err(), Some(SynthesisError::ArityMismatch));
         let many = vec![Wire::zero(); 17];
         assert_eq!(poseidon_hash(&cs, &many).err(), Some(SynthesisError::ArityMismatch));
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod scratch_naive {
-    use super::*;
-    use ark_relations::gr1cs::ConstraintSystem;
-    use std::time::Instant;
-
-    fn sbox_naive(cs: &ConstraintSystemRef<Fr>, x: Wire, shared: bool) -> SynResult<Wire> {
-        if let Some(c) = constant_value(&x) {
-            return Ok(Wire::constant(c.square().square() * c));
-        }
-        let x = if shared { share(cs, x)? } else { x };
-        let x2 = x.mul(&x, cs)?;
-        let x4 = x2.mul(&x2, cs)?;
-        x4.mul(&x, cs)
-    }
-
-    fn naive(cs: &ConstraintSystemRef<Fr>, inputs: &[Wire], shared: bool, use_linear: bool) -> SynResult<Wire> {
-        let p = params(inputs.len()).unwrap();
-        let t = p.width;
-        let mut state: Vec<Wire> = std::iter::once(Wire::zero()).chain(inputs.iter().cloned()).collect();
-        let rounds = FULL_ROUNDS + p.partial_rounds;
-        for r in 0..rounds {
-            let full = r < FULL_ROUNDS / 2 || r >= FULL_ROUNDS / 2 + p.partial_rounds;
-            let mut ys = Vec::with_capacity(t);
-            for (i, x) in state.iter().enumerate() {
-                let x = x.add_const(p.ark[r * t + i]);
-                ys.push(if full || i == 0 { sbox_naive(cs, x, shared)? } else { x });
-            }
-            state = p
-                .mds
-                .iter()
-                .map(|row| {
-                    if use_linear {
-                        Wire::linear(row.iter().copied().zip(ys.iter().cloned()))
-                    } else {
-                        combine(&ys, row, Fr::zero())
-                    }
-                })
-                .collect();
-        }
-        Ok(state.swap_remove(0))
-    }
-
-    #[test]
-    #[ignore]
-    fn compare() {
-        for n in [2usize, 16] {
-            for (label, shared, use_linear, planned) in [
-                ("Wire::linear mix, LC copied per constraint", false, true, false),
-                ("merged mix, LC copied per constraint", false, false, false),
-                ("merged mix, shared LC", true, false, false),
-                ("planned partial rounds, shared LC (shipped)", true, false, true),
-            ] {
-                let count = if n == 2 { 200 } else { 20 };
-                let cs = ConstraintSystem::<Fr>::new_ref();
-                let start = Instant::now();
-                let mut last = None;
-                for i in 0..count {
-                    let xs: Vec<Wire> =
-                        (0..n).map(|j| Wire::witness(&cs, Some(Fr::from((i * 100 + j) as u64))).unwrap()).collect();
-                    last = Some(if planned {
-                        poseidon_hash(&cs, &xs).unwrap()
-                    } else {
-                        naive(&cs, &xs, shared, use_linear).unwrap()
-                    });
-                }
-                let synth = start.elapsed();
-                let xs: Vec<Fr> = (0..n).map(|j| Fr::from(((count - 1) * 100 + j) as u64)).collect();
-                assert_eq!(last.unwrap().value, Some(crate::poseidon::native::poseidon_hash(&xs).unwrap()));
-                let start = Instant::now();
-                cs.finalize();
-                let m = cs.to_matrices().unwrap();
-                let nz: usize =
-                    m.values().next().unwrap().iter().map(|mat| mat.iter().map(Vec::len).sum::<usize>()).sum();
-                let fin = start.elapsed();
-                assert!(cs.is_satisfied().unwrap());
-                println!(
-                    "arity {n:2} {label:48}: {:7.1} us synth/hash, {:7.1} us finalize/hash, {} constraints/hash, {} nz/hash",
-                    synth.as_secs_f64() * 1e6 / count as f64,
-                    fin.as_secs_f64() * 1e6 / count as f64,
-                    cs.num_constraints() / count,
-                    nz / count
-                );
-            }
-        }
     }
 }
