@@ -1,1 +1,57 @@
-//! zkid-prover
+//! # zkid-prover
+//!
+//! The one API every zkid front end (CLI, UniFFI bindings, wasm) calls to set up, prove
+//! and verify. Dependencies point one way — front ends → `zkid-prover` → `zkid-circuits` →
+//! `zkid-core` — and this crate knows nothing about terminals, FFI or JavaScript.
+//!
+//! In the data flow (see `ARCHITECTURE.md`), a statement circuit built from a compiled
+//! `QModel` goes through:
+//!
+//! 1. **setup** — [`setup_dev`] (insecure, local; for development) or a snarkjs Phase-2
+//!    ceremony, giving a [`ProvingKey`] / [`VerifyingKey`] pair;
+//! 2. **prove** — [`prove`] / [`prove_with_report`] on the device, with per-phase timings
+//!    through [`ProveObserver`]; [`prove_from_evaluations`] is the entry point for a prover
+//!    that takes the row evaluations `A·z`, `B·z` straight from the inference record;
+//! 3. **verify** — [`verify`] anywhere, or snarkjs / Solidity with the JSON exports.
+//!
+//! The proof system is Groth16 over BN254 with the **circom/snarkjs QAP reduction**
+//! ([`CircomReduction`], implemented here so that phone and wasm builds never carry
+//! ark-circom): keys from a snarkjs ceremony prove and verify unchanged, and our proofs
+//! verify with snarkjs.
+//!
+//! Formats: key files ([`ProvingKeyFile`], [`VerifyingKeyFile`]: header with model digest,
+//! statement id and VK digest; uncompressed points for fast loading; SHA-256 checked at
+//! load), snarkjs JSON for proofs, public inputs and verifying keys ([`json`]), and a
+//! 128-byte compressed binary proof ([`Proof::to_bytes`]).
+//!
+//! Errors are one matchable enum, [`ProverError`]; messages never contain witness values.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod groth16;
+pub mod json;
+pub mod keys;
+pub mod proof;
+pub mod reduction;
+
+#[cfg(test)]
+mod tests;
+
+/// The BN254 scalar field: circuit values, public inputs.
+pub type Fr = ark_bn254::Fr;
+
+pub use ark_relations::gr1cs::ConstraintSynthesizer;
+pub use error::{KeyKind, ProverError, Result};
+pub use groth16::{
+    CircuitShape, NoObserver, ProveObserver, ProvePhase, ProveReport, ProveTimings, prove, prove_from_evaluations,
+    prove_with_report, setup_dev, verify,
+};
+pub use json::{public_inputs_from_json, public_inputs_from_str, public_inputs_to_json, public_inputs_to_string};
+pub use keys::{KeyFile, KeyHeader, ProvingKey, ProvingKeyFile, VerifyingKey, VerifyingKeyFile};
+pub use proof::Proof;
+/// The operating system's CSPRNG: what production code passes to [`prove`] and
+/// [`setup_dev`] (tests pass a seeded ChaCha RNG instead).
+pub use rand::rngs::OsRng;
+pub use reduction::CircomReduction;

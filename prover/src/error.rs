@@ -1,0 +1,146 @@
+//! The one error type of `zkid-prover`.
+//!
+//! Every variant is something a caller can match on and act upon (refuse a key, report a
+//! malformed proof, ask for another input). Messages name *what* is wrong and *where*
+//! (a JSON path, a byte offset, a constraint index), never a witness value: a witness can
+//! hold a biometric template or an image, and error strings end up in logs.
+
+use ark_relations::gr1cs::SynthesisError;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = ProverError> = std::result::Result<T, E>;
+
+/// Which kind of key a key file holds (its magic names it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    /// A Groth16 proving key (large; used on the device).
+    Proving,
+    /// A Groth16 verifying key (small; used by verifiers).
+    Verifying,
+}
+
+impl std::fmt::Display for KeyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeyKind::Proving => "proving key",
+            KeyKind::Verifying => "verifying key",
+        })
+    }
+}
+
+/// Everything that can go wrong in setup, proving, verification and (de)serialization.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProverError {
+    /// The SHA-256 stored in a key file does not match its content: the file is corrupt or
+    /// was modified. The key is refused.
+    #[error("key file digest mismatch: the file is corrupt or was modified")]
+    KeyDigestMismatch,
+
+    /// The key file's SHA-256 differs from the digest the caller pinned (for example from a
+    /// release manifest): this is not the expected key. The key is refused.
+    #[error("key file is not the pinned one: expected sha256 {expected}, found {found}")]
+    KeyPinMismatch {
+        /// Pinned digest, lower-case hex.
+        expected: String,
+        /// Digest of the file, lower-case hex.
+        found: String,
+    },
+
+    /// The file ends before the header or the payload it announces is complete.
+    #[error("key file truncated: need at least {needed} bytes, found {found}")]
+    KeyTruncated {
+        /// Bytes the header requires.
+        needed: u64,
+        /// Bytes present.
+        found: u64,
+    },
+
+    /// The file does not start with the magic of the expected key kind (not a zkid key,
+    /// or a verifying key where a proving key was expected, or the other way round).
+    #[error("not a zkid {expected} file (bad magic)")]
+    KeyBadMagic {
+        /// The kind the caller asked for.
+        expected: KeyKind,
+    },
+
+    /// The key file was written by an incompatible format version.
+    #[error("unsupported key file version {found} (this build reads version {supported})")]
+    KeyUnsupportedVersion {
+        /// Version in the file.
+        found: u16,
+        /// Version this build reads.
+        supported: u16,
+    },
+
+    /// The key container or its payload is malformed in another way (bad header field,
+    /// trailing bytes, points that do not decode, JSON verifying key that does not parse).
+    #[error("malformed key: {0}")]
+    KeyFormat(String),
+
+    /// The key was made for another model than the one the caller holds.
+    #[error("key was made for model {found}, expected model {expected}")]
+    ModelMismatch {
+        /// Digest the caller expected, hex.
+        expected: String,
+        /// Digest recorded in the key, hex.
+        found: String,
+    },
+
+    /// The key was made for another statement (e.g. `enroll` where `match` was asked).
+    #[error("key was made for statement {found:?}, expected {expected:?}")]
+    StatementMismatch {
+        /// Statement the caller expected.
+        expected: String,
+        /// Statement recorded in the key.
+        found: String,
+    },
+
+    /// The proving key does not fit the circuit being proven (different number of
+    /// variables, public inputs or evaluation domain).
+    #[error("proving key does not match the circuit: {0}")]
+    KeyCircuitMismatch(String),
+
+    /// A proof (JSON or binary) is malformed: wrong shape, not a decimal string, value
+    /// outside the field, point not on the curve or not in the prime-order subgroup.
+    #[error("malformed proof: {0}")]
+    ProofFormat(String),
+
+    /// Public inputs (`public.json`) are malformed: not an array of decimal strings, or a
+    /// value not below the scalar-field modulus.
+    #[error("malformed public inputs: {0}")]
+    PublicInputFormat(String),
+
+    /// The number of public inputs given does not match the verifying key.
+    #[error("wrong number of public inputs: the key expects {expected}, got {got}")]
+    PublicInputCount {
+        /// Number the verifying key expects.
+        expected: usize,
+        /// Number supplied.
+        got: usize,
+    },
+
+    /// Constraint synthesis failed (a gadget could not allocate or compute a value).
+    #[error("constraint synthesis failed: {0}")]
+    Synthesis(#[from] SynthesisError),
+
+    /// The circuit uses a constraint kind Groth16 cannot prove (a non-R1CS GR1CS predicate).
+    #[error("unsupported constraint predicate {0:?}: Groth16 proves R1CS only")]
+    UnsupportedPredicate(String),
+
+    /// The witness does not satisfy the constraint system. Only the index of the first
+    /// failing constraint is reported, never the values involved.
+    #[error("the witness does not satisfy constraint #{constraint}")]
+    Unsatisfied {
+        /// Index of the first unsatisfied R1CS constraint.
+        constraint: usize,
+    },
+
+    /// Row evaluations or an assignment passed to the low-level prover have the wrong length.
+    #[error("invalid prover input: {0}")]
+    InvalidInput(String),
+
+    /// Reading or writing a file failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,441 @@
+//! Proving and verifying keys, and the key file container.
+//!
+//! # File layout (version 1, all integers little-endian)
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 8 | magic: `ZKIDPKEY` (proving key) or `ZKIDVKEY` (verifying key) |
+//! | 8 | 2 | format version (`1`) |
+//! | 10 | 32 | model digest (`zkid_core::ModelDigest`, SHA-256 of the `.zkm`) |
+//! | 42 | 32 | verifying-key digest: SHA-256 of the VK's compressed arkworks bytes |
+//! | 74 | 2 | length `k` of the statement id (≤ 256) |
+//! | 76 | k | statement id, UTF-8 (e.g. `infer`, `enroll`, `match`) |
+//! | 76+k | 8 | payload length `p` |
+//! | 84+k | p | payload: arkworks **uncompressed** serialization of the key |
+//! | 84+k+p | 32 | SHA-256 of every byte before it |
+//!
+//! Loading checks, in order: magic, version, lengths (truncation, trailing bytes), the
+//! SHA-256 trailer ([`ProverError::KeyDigestMismatch`]), optionally a digest pinned by the
+//! caller ([`ProverError::KeyPinMismatch`], compared with the SHA-256 of the *whole file*,
+//! i.e. what `sha256sum` prints), then decodes the payload and checks the VK digest.
+//!
+//! # Why uncompressed and unchecked
+//!
+//! A proving key holds several G1/G2 points per constraint. Compressed points need a square
+//! root each to load and subgroup checks cost a scalar multiplication each; that is
+//! seconds to minutes for a large model on a phone. The proving key is therefore stored
+//! uncompressed and read **without** curve/subgroup checks: its integrity comes from the
+//! SHA-256 (and, for a key shipped with an app, from the pinned digest). A tampered proving
+//! key can only make the device produce proofs that fail to verify; it cannot make a
+//! verifier accept anything. The verifying key is small and is what soundness rests on, so
+//! it is always fully validated (on curve, in the prime-order subgroup) when loaded.
+
+use std::io::Write;
+use std::path::Path;
+
+use ark_bn254::Bn254;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use ring::digest::{Context, SHA256};
+use zkid_core::ModelDigest;
+
+use crate::error::{KeyKind, ProverError, Result};
+
+/// Key file format version this build writes and reads.
+pub const KEY_FORMAT_VERSION: u16 = 1;
+/// Longest statement id a key file may carry, in bytes.
+pub const MAX_STATEMENT_ID_LEN: usize = 256;
+
+const PK_MAGIC: [u8; 8] = *b"ZKIDPKEY";
+const VK_MAGIC: [u8; 8] = *b"ZKIDVKEY";
+/// magic + version + model digest + vk digest + statement-id length.
+const FIXED_HEADER: usize = 8 + 2 + 32 + 32 + 2;
+const DIGEST_LEN: usize = 32;
+
+/// A Groth16 proving key for BN254 (circom QAP reduction). Large: hundreds of bytes per
+/// constraint. Obtain one from [`crate::setup_dev`], a key file, or (later) a snarkjs
+/// `.zkey`.
+#[derive(Clone, PartialEq)]
+pub struct ProvingKey(ark_groth16::ProvingKey<Bn254>);
+
+/// A summary: a proving key has millions of points, not something to print in a log.
+impl std::fmt::Debug for ProvingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProvingKey")
+            .field("num_variables", &self.num_variables())
+            .field("num_public_inputs", &self.num_public_inputs())
+            .field("domain_size", &self.domain_size())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A Groth16 verifying key for BN254. Small; identifies the circuit (and so the model,
+/// whose weights are circuit constants).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyingKey(ark_groth16::VerifyingKey<Bn254>);
+
+impl ProvingKey {
+    /// Wraps an arkworks key. It must have been generated with the circom reduction
+    /// ([`crate::CircomReduction`]) or come from a snarkjs `.zkey`.
+    pub fn from_ark(pk: ark_groth16::ProvingKey<Bn254>) -> Self {
+        Self(pk)
+    }
+    /// The arkworks key.
+    pub fn as_ark(&self) -> &ark_groth16::ProvingKey<Bn254> {
+        &self.0
+    }
+    /// Unwraps into the arkworks key.
+    pub fn into_ark(self) -> ark_groth16::ProvingKey<Bn254> {
+        self.0
+    }
+    /// The verifying key embedded in this proving key.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        VerifyingKey(self.0.vk.clone())
+    }
+    /// Number of public inputs the circuit has (constant one excluded).
+    pub fn num_public_inputs(&self) -> usize {
+        self.0.vk.gamma_abc_g1.len().saturating_sub(1)
+    }
+    /// Number of variables, the constant one included.
+    pub fn num_variables(&self) -> usize {
+        self.0.a_query.len()
+    }
+    /// Size n of the circuit's evaluation domain.
+    pub fn domain_size(&self) -> usize {
+        self.0.h_query.len()
+    }
+    /// Bytes of the uncompressed serialization (the payload of a key file).
+    pub fn uncompressed_size(&self) -> usize {
+        self.0.serialized_size(Compress::No)
+    }
+}
+
+impl VerifyingKey {
+    /// Wraps an arkworks verifying key.
+    pub fn from_ark(vk: ark_groth16::VerifyingKey<Bn254>) -> Self {
+        Self(vk)
+    }
+    /// The arkworks key.
+    pub fn as_ark(&self) -> &ark_groth16::VerifyingKey<Bn254> {
+        &self.0
+    }
+    /// Unwraps into the arkworks key.
+    pub fn into_ark(self) -> ark_groth16::VerifyingKey<Bn254> {
+        self.0
+    }
+    /// Number of public inputs the circuit has (constant one excluded).
+    pub fn num_public_inputs(&self) -> usize {
+        self.0.gamma_abc_g1.len().saturating_sub(1)
+    }
+    /// SHA-256 of the key's compressed arkworks serialization: a short, stable identifier
+    /// recorded in key file headers so a proving key and a verifying key can be matched.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut bytes = Vec::with_capacity(self.0.compressed_size());
+        // Writing into a Vec cannot fail.
+        let _ = self.0.serialize_compressed(&mut bytes);
+        sha256(&bytes)
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ring::digest::digest(&SHA256, bytes).as_ref());
+    out
+}
+
+/// Lower-case hex of a digest (for messages and CLI output).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a key file says about its key besides the key itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyHeader {
+    /// The model the circuit was built from.
+    pub model_digest: ModelDigest,
+    /// The statement the circuit proves (`infer`, `enroll`, `match`, …).
+    pub statement_id: String,
+    /// [`VerifyingKey::digest`] of the key (or of the proving key's embedded VK).
+    pub vk_digest: [u8; 32],
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::ProvingKey {}
+    impl Sealed for super::VerifyingKey {}
+}
+
+/// A key type that can live in a key file: [`ProvingKey`] or [`VerifyingKey`] (sealed).
+pub trait KeyPayload: sealed::Sealed + Sized {
+    /// Which kind of key this is.
+    const KIND: KeyKind;
+    #[doc(hidden)]
+    fn vk_digest(&self) -> [u8; 32];
+    #[doc(hidden)]
+    fn payload_len(&self) -> usize;
+    #[doc(hidden)]
+    fn write_payload<W: Write>(&self, w: W) -> Result<()>;
+    #[doc(hidden)]
+    fn read_payload(bytes: &[u8]) -> Result<Self>;
+}
+
+fn key_format(e: impl std::fmt::Display) -> ProverError {
+    ProverError::KeyFormat(e.to_string())
+}
+
+impl KeyPayload for ProvingKey {
+    const KIND: KeyKind = KeyKind::Proving;
+    fn vk_digest(&self) -> [u8; 32] {
+        self.verifying_key().digest()
+    }
+    fn payload_len(&self) -> usize {
+        self.uncompressed_size()
+    }
+    fn write_payload<W: Write>(&self, w: W) -> Result<()> {
+        self.0.serialize_uncompressed(w).map_err(serialize_error)
+    }
+    fn read_payload(mut bytes: &[u8]) -> Result<Self> {
+        // Unchecked on purpose (see module docs): integrity comes from the SHA-256.
+        let pk = ark_groth16::ProvingKey::<Bn254>::deserialize_with_mode(&mut bytes, Compress::No, Validate::No)
+            .map_err(key_format)?;
+        if !bytes.is_empty() {
+            return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", bytes.len())));
+        }
+        Ok(Self(pk))
+    }
+}
+
+impl KeyPayload for VerifyingKey {
+    const KIND: KeyKind = KeyKind::Verifying;
+    fn vk_digest(&self) -> [u8; 32] {
+        self.digest()
+    }
+    fn payload_len(&self) -> usize {
+        self.0.serialized_size(Compress::No)
+    }
+    fn write_payload<W: Write>(&self, w: W) -> Result<()> {
+        self.0.serialize_uncompressed(w).map_err(serialize_error)
+    }
+    fn read_payload(mut bytes: &[u8]) -> Result<Self> {
+        // Checked: the verifying key is what soundness rests on.
+        let vk = ark_groth16::VerifyingKey::<Bn254>::deserialize_with_mode(&mut bytes, Compress::No, Validate::Yes)
+            .map_err(key_format)?;
+        if !bytes.is_empty() {
+            return Err(ProverError::KeyFormat(format!("{} unread bytes after the verifying key", bytes.len())));
+        }
+        if vk.gamma_abc_g1.is_empty() {
+            return Err(ProverError::KeyFormat("verifying key has no IC point for the constant one".into()));
+        }
+        Ok(Self(vk))
+    }
+}
+
+fn serialize_error(e: ark_serialize::SerializationError) -> ProverError {
+    match e {
+        ark_serialize::SerializationError::IoError(io) => ProverError::Io(io),
+        other => ProverError::KeyFormat(other.to_string()),
+    }
+}
+
+/// A key with its header, as stored in a key file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyFile<K> {
+    /// Model, statement and VK digest the key belongs to.
+    pub header: KeyHeader,
+    /// The key.
+    pub key: K,
+}
+
+/// A proving key file (`ZKIDPKEY`).
+pub type ProvingKeyFile = KeyFile<ProvingKey>;
+/// A verifying key file (`ZKIDVKEY`).
+pub type VerifyingKeyFile = KeyFile<VerifyingKey>;
+
+/// A writer that feeds a SHA-256 context with everything it writes.
+struct HashingWriter<W> {
+    inner: W,
+    ctx: Context,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.ctx.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<K: KeyPayload> KeyFile<K> {
+    /// Wraps `key` with its header; the VK digest is computed from the key.
+    ///
+    /// Fails with [`ProverError::KeyFormat`] if the statement id is longer than
+    /// [`MAX_STATEMENT_ID_LEN`] bytes.
+    pub fn new(key: K, model_digest: ModelDigest, statement_id: impl Into<String>) -> Result<Self> {
+        let statement_id = statement_id.into();
+        if statement_id.len() > MAX_STATEMENT_ID_LEN {
+            return Err(ProverError::KeyFormat(format!(
+                "statement id of {} bytes exceeds {MAX_STATEMENT_ID_LEN}",
+                statement_id.len()
+            )));
+        }
+        let header = KeyHeader { model_digest, statement_id, vk_digest: key.vk_digest() };
+        Ok(Self { header, key })
+    }
+
+    fn magic() -> [u8; 8] {
+        match K::KIND {
+            KeyKind::Proving => PK_MAGIC,
+            KeyKind::Verifying => VK_MAGIC,
+        }
+    }
+
+    /// Writes the file to `w`, streaming (the payload is not buffered). Returns the
+    /// SHA-256 of the whole file, the value to pin with [`KeyFile::from_bytes_pinned`].
+    pub fn write_to<W: Write>(&self, w: W) -> Result<[u8; 32]> {
+        let id = self.header.statement_id.as_bytes();
+        let id_len = u16::try_from(id.len())
+            .ok()
+            .filter(|&l| usize::from(l) <= MAX_STATEMENT_ID_LEN)
+            .ok_or_else(|| ProverError::KeyFormat("statement id too long".into()))?;
+        let mut hw = HashingWriter { inner: std::io::BufWriter::with_capacity(1 << 20, w), ctx: Context::new(&SHA256) };
+        hw.write_all(&Self::magic())?;
+        hw.write_all(&KEY_FORMAT_VERSION.to_le_bytes())?;
+        hw.write_all(&self.header.model_digest.0)?;
+        hw.write_all(&self.header.vk_digest)?;
+        hw.write_all(&id_len.to_le_bytes())?;
+        hw.write_all(id)?;
+        hw.write_all(&(self.key.payload_len() as u64).to_le_bytes())?;
+        self.key.write_payload(&mut hw)?;
+        let HashingWriter { mut inner, mut ctx } = hw;
+        let trailer = ctx.clone().finish();
+        inner.write_all(trailer.as_ref())?;
+        inner.flush()?;
+        ctx.update(trailer.as_ref());
+        let mut whole = [0u8; 32];
+        whole.copy_from_slice(ctx.finish().as_ref());
+        Ok(whole)
+    }
+
+    /// The file as bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_to(&mut out)?;
+        Ok(out)
+    }
+
+    /// Writes the file to `path`; returns the SHA-256 of the whole file.
+    pub fn save(&self, path: &Path) -> Result<[u8; 32]> {
+        let file = std::fs::File::create(path)?;
+        let digest = self.write_to(&file)?;
+        file.sync_all()?;
+        Ok(digest)
+    }
+
+    /// Reads a key file, checking magic, version, lengths, the SHA-256 trailer and the VK
+    /// digest. See the module docs for what is and is not validated in the payload.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        Self::decode(bytes, None)
+    }
+
+    /// Like [`KeyFile::from_bytes`], and additionally refuses the file unless its SHA-256
+    /// (of the whole file) equals `expected_sha256`.
+    pub fn from_bytes_pinned(bytes: &[u8], expected_sha256: &[u8; 32]) -> Result<Self> {
+        Self::decode(bytes, Some(expected_sha256))
+    }
+
+    /// Reads and checks the key file at `path` (see [`KeyFile::from_bytes`]).
+    pub fn load(path: &Path) -> Result<Self> {
+        Self::from_bytes(&std::fs::read(path)?)
+    }
+
+    /// Reads the key file at `path`, refusing it unless its SHA-256 is `expected_sha256`.
+    pub fn load_pinned(path: &Path, expected_sha256: &[u8; 32]) -> Result<Self> {
+        Self::from_bytes_pinned(&std::fs::read(path)?, expected_sha256)
+    }
+
+    /// Refuses the key unless it was made for `model` and `statement_id`.
+    pub fn check_for(&self, model: &ModelDigest, statement_id: &str) -> Result<()> {
+        if self.header.model_digest != *model {
+            return Err(ProverError::ModelMismatch {
+                expected: model.to_hex(),
+                found: self.header.model_digest.to_hex(),
+            });
+        }
+        if self.header.statement_id != statement_id {
+            return Err(ProverError::StatementMismatch {
+                expected: statement_id.to_string(),
+                found: self.header.statement_id.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn decode(bytes: &[u8], pin: Option<&[u8; 32]>) -> Result<Self> {
+        let truncated = |needed: usize| ProverError::KeyTruncated { needed: needed as u64, found: bytes.len() as u64 };
+        let magic = Self::magic();
+        let prefix = bytes.len().min(magic.len());
+        if bytes[..prefix] != magic[..prefix] {
+            return Err(ProverError::KeyBadMagic { expected: K::KIND });
+        }
+        if bytes.len() < FIXED_HEADER {
+            return Err(truncated(FIXED_HEADER));
+        }
+        let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+        if version != KEY_FORMAT_VERSION {
+            return Err(ProverError::KeyUnsupportedVersion { found: version, supported: KEY_FORMAT_VERSION });
+        }
+        let mut model_digest = [0u8; 32];
+        model_digest.copy_from_slice(&bytes[10..42]);
+        let mut vk_digest = [0u8; 32];
+        vk_digest.copy_from_slice(&bytes[42..74]);
+        let id_len = usize::from(u16::from_le_bytes([bytes[74], bytes[75]]));
+        if id_len > MAX_STATEMENT_ID_LEN {
+            return Err(ProverError::KeyFormat(format!("statement id length {id_len} exceeds {MAX_STATEMENT_ID_LEN}")));
+        }
+        let len_at = FIXED_HEADER + id_len;
+        let payload_at = len_at + 8;
+        if bytes.len() < payload_at {
+            return Err(truncated(payload_at + DIGEST_LEN));
+        }
+        let statement_id = std::str::from_utf8(&bytes[FIXED_HEADER..len_at])
+            .map_err(|_| ProverError::KeyFormat("statement id is not UTF-8".into()))?
+            .to_string();
+        let mut len_bytes = [0u8; 8];
+        len_bytes.copy_from_slice(&bytes[len_at..payload_at]);
+        let payload_len = u64::from_le_bytes(len_bytes);
+        // Computed in u64 so a forged length cannot overflow.
+        let needed = (payload_at as u64).saturating_add(payload_len).saturating_add(DIGEST_LEN as u64);
+        if (bytes.len() as u64) < needed {
+            return Err(ProverError::KeyTruncated { needed, found: bytes.len() as u64 });
+        }
+        if (bytes.len() as u64) > needed {
+            return Err(ProverError::KeyFormat(format!(
+                "{} trailing bytes after the digest",
+                bytes.len() as u64 - needed
+            )));
+        }
+        // `needed == bytes.len()`, so this fits in usize.
+        let digest_at = bytes.len() - DIGEST_LEN;
+
+        let mut ctx = Context::new(&SHA256);
+        ctx.update(&bytes[..digest_at]);
+        if ctx.clone().finish().as_ref() != &bytes[digest_at..] {
+            return Err(ProverError::KeyDigestMismatch);
+        }
+        if let Some(expected) = pin {
+            ctx.update(&bytes[digest_at..]);
+            let whole = ctx.finish();
+            if whole.as_ref() != expected {
+                return Err(ProverError::KeyPinMismatch { expected: hex(expected), found: hex(whole.as_ref()) });
+            }
+        }
+
+        let key = K::read_payload(&bytes[payload_at..digest_at])?;
+        if key.vk_digest() != vk_digest {
+            return Err(ProverError::KeyFormat("header's verifying-key digest does not match the key".into()));
+        }
+        Ok(Self { header: KeyHeader { model_digest: ModelDigest(model_digest), statement_id, vk_digest }, key })
+    }
+}
