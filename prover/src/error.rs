@@ -143,4 +143,24 @@ pub enum ProverError {
     /// Reading or writing a file failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+
+    /// The model, its input or its integer inference was rejected (wrong input shape, NaN,
+    /// corrupt `.zkm`, overflow).
+    #[error(transparent)]
+    Model(#[from] zkid_core::CoreError),
+
+    /// A proof envelope does not belong to the verifying key it is checked with.
+    #[error("the proof is for {what} {found}, the key is for {expected}")]
+    EnvelopeMismatch {
+        /// What differs: `model`, `statement` or `verifying key`.
+        what: &'static str,
+        /// Value in the key.
+        expected: String,
+        /// Value in the proof.
+        found: String,
+    },
+
+    /// The proof's nonce is not the verifier's challenge.
+    #[error("the proof answers another challenge (nonce mismatch)")]
+    NonceMismatch,
 }

@@ -35,6 +35,7 @@ pub mod json;
 pub mod keys;
 pub mod proof;
 pub mod reduction;
+pub mod statement;
 
 #[cfg(test)]
 mod tests;
@@ -55,3 +56,6 @@ pub use proof::Proof;
 /// [`setup_dev`] (tests pass a seeded ChaCha RNG instead).
 pub use rand::rngs::OsRng;
 pub use reduction::CircomReduction;
+pub use statement::{
+    InferProof, LoadedModel, ProofEnvelope, Statement, prove_infer, prove_infer_raw, setup, verify_envelope,
+};

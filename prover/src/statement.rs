@@ -1,0 +1,290 @@
+//! zkid's statements over compiled models: what the CLI, the bindings and wasm prove.
+//!
+//! A [`Statement`] fixes the circuit shape at setup; its [`Statement::id`] is stored in the
+//! key files, so a key made for one statement (or model) is refused for another. Proofs
+//! travel as a [`ProofEnvelope`]: the snarkjs-layout proof and public signals plus the
+//! model digest, statement id and verifying-key digest they belong to.
+
+use crate::error::{ProverError, Result};
+use crate::groth16::{ProveObserver, ProveReport, prove_with_report, setup_dev, verify};
+use crate::json::{public_inputs_from_json, public_inputs_to_json};
+use crate::keys::{ProvingKeyFile, VerifyingKeyFile, hex};
+use crate::proof::Proof;
+use crate::{Fr, OsRng};
+use ark_ff::UniformRand;
+use rand::{CryptoRng, RngCore};
+use serde_json::{Value, json};
+use std::path::Path;
+use zkid_circuits::statement::{InferCircuit, InferPublic, InferSpec, InferWitness, InputMode, OutputMode};
+use zkid_core::{FTensor, ModelDigest, QModel, QTensor, zkm};
+
+/// A compiled model with its digest (its identity in keys and proofs).
+#[derive(Clone, Debug)]
+pub struct LoadedModel {
+    /// The model.
+    pub model: QModel,
+    /// SHA-256 of its `.zkm` encoding.
+    pub digest: ModelDigest,
+}
+
+impl LoadedModel {
+    /// Parses `.zkm` bytes (checksum and structure checked).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let (model, digest) = zkm::from_bytes(bytes).map_err(zkid_core::CoreError::from)?;
+        Ok(Self { model, digest })
+    }
+
+    /// Reads a `.zkm` file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let (model, digest) = zkm::load(path)?;
+        Ok(Self { model, digest })
+    }
+}
+
+/// What a proof says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statement {
+    /// `y = QModel(x)` ([`InferSpec`] chooses which of x, y are committed or public).
+    Infer(InferSpec),
+}
+
+impl Statement {
+    /// Stable identifier stored in key files and proof envelopes, e.g.
+    /// `infer(input=private,output=public)`.
+    pub fn id(&self) -> String {
+        match self {
+            Statement::Infer(s) => {
+                let i = match s.input {
+                    InputMode::Private => "private",
+                    InputMode::Committed => "committed",
+                };
+                let o = match s.output {
+                    OutputMode::Public => "public",
+                    OutputMode::Committed => "committed",
+                };
+                format!("infer(input={i},output={o})")
+            }
+        }
+    }
+
+    /// Parses an identifier produced by [`Statement::id`].
+    pub fn from_id(id: &str) -> Result<Self> {
+        let bad = || ProverError::InvalidInput(format!("unknown statement `{id}`"));
+        let inner = id.strip_prefix("infer(").and_then(|r| r.strip_suffix(')')).ok_or_else(bad)?;
+        let (mut input, mut output) = (None, None);
+        for part in inner.split(',') {
+            match part {
+                "input=private" => input = Some(InputMode::Private),
+                "input=committed" => input = Some(InputMode::Committed),
+                "output=public" => output = Some(OutputMode::Public),
+                "output=committed" => output = Some(OutputMode::Committed),
+                _ => return Err(bad()),
+            }
+        }
+        Ok(Statement::Infer(InferSpec { input: input.ok_or_else(bad)?, output: output.ok_or_else(bad)? }))
+    }
+}
+
+/// Generates a **development** key pair for `statement` over `model`.
+///
+/// Insecure for production: the toxic waste is known to this process (see
+/// [`crate::setup_dev`]). Production keys come from a snarkjs Phase-2 ceremony.
+pub fn setup<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    statement: Statement,
+    rng: &mut R,
+) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
+    let Statement::Infer(spec) = statement;
+    let (pk, vk) = setup_dev(InferCircuit { model: &model.model, spec, witness: None }, rng)?;
+    let id = statement.id();
+    Ok((ProvingKeyFile::new(pk, model.digest, id.clone())?, VerifyingKeyFile::new(vk, model.digest, id)?))
+}
+
+/// A proof with its public signals and what it belongs to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProofEnvelope {
+    /// The Groth16 proof.
+    pub proof: Proof,
+    /// Public inputs in circuit order (see [`zkid_circuits::statement::infer`]).
+    pub public_signals: Vec<Fr>,
+    /// Model the proof is about.
+    pub model_digest: ModelDigest,
+    /// Statement id.
+    pub statement: String,
+    /// Digest of the verifying key that checks it.
+    pub vk_digest: [u8; 32],
+}
+
+/// Envelope format version.
+pub const ENVELOPE_VERSION: u64 = 1;
+
+fn digest32(s: &str, what: &str) -> Result<[u8; 32]> {
+    let bad = || ProverError::ProofFormat(format!("`{what}` must be 64 hex digits"));
+    if s.len() != 64 {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+impl ProofEnvelope {
+    /// JSON: `{"proof": <snarkjs proof>, "publicSignals": [...], "zkid": {...}}` — the
+    /// first two exactly as `snarkjs groth16 fullprove` writes them.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "proof": self.proof.to_snarkjs_json(),
+            "publicSignals": public_inputs_to_json(&self.public_signals),
+            "zkid": {
+                "version": ENVELOPE_VERSION,
+                "model": self.model_digest.to_hex(),
+                "statement": self.statement,
+                "vk": hex(&self.vk_digest),
+            }
+        })
+    }
+
+    /// Pretty JSON text.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json()).unwrap_or_default()
+    }
+
+    /// Parses the JSON written by [`ProofEnvelope::to_json`]; malformed input is a typed error.
+    pub fn from_json_str(text: &str) -> Result<Self> {
+        let v: Value = serde_json::from_str(text).map_err(|e| ProverError::ProofFormat(format!("not JSON: {e}")))?;
+        let field = |k: &str| v.get(k).ok_or_else(|| ProverError::ProofFormat(format!("missing `{k}`")));
+        let proof = Proof::from_snarkjs_json(field("proof")?)?;
+        let public_signals = public_inputs_from_json(field("publicSignals")?)?;
+        let z = field("zkid")?;
+        let s = |k: &str| {
+            z.get(k).and_then(Value::as_str).ok_or_else(|| ProverError::ProofFormat(format!("missing `zkid.{k}`")))
+        };
+        if z.get("version").and_then(Value::as_u64) != Some(ENVELOPE_VERSION) {
+            return Err(ProverError::ProofFormat(format!(
+                "unsupported envelope version (this build reads {ENVELOPE_VERSION})"
+            )));
+        }
+        Ok(Self {
+            proof,
+            public_signals,
+            model_digest: ModelDigest(digest32(s("model")?, "zkid.model")?),
+            statement: s("statement")?.to_string(),
+            vk_digest: digest32(s("vk")?, "zkid.vk")?,
+        })
+    }
+}
+
+/// Everything a prover returns for an `infer` proof.
+pub struct InferProof {
+    /// The proof and public signals, ready to send.
+    pub envelope: ProofEnvelope,
+    /// The public inputs, structured.
+    pub public: InferPublic,
+    /// Model output (integers) — public only when the statement reveals it.
+    pub output: QTensor,
+    /// Timings and circuit shape.
+    pub report: ProveReport,
+}
+
+/// Proves `y = model(x)` for a quantized input, with the verifier's `nonce`.
+///
+/// Salts for commitments are drawn from `rng`; pass [`OsRng`] in production.
+pub fn prove_infer<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    pk: &ProvingKeyFile,
+    input: &QTensor,
+    nonce: Fr,
+    rng: &mut R,
+    observer: &mut dyn ProveObserver,
+) -> Result<InferProof> {
+    let statement = Statement::from_id(&pk.header.statement_id)?;
+    pk.check_for(&model.digest, &statement.id())?;
+    let Statement::Infer(spec) = statement;
+    let trace = model.model.infer(input)?;
+    let witness = InferWitness { input, trace: &trace, input_salt: Fr::rand(rng), output_salt: Fr::rand(rng) };
+    let public = InferPublic::from_witness(&model.model, spec, &witness, nonce);
+    let circuit = InferCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
+    let report = prove_with_report(&pk.key, circuit, rng, observer)?;
+    let envelope = ProofEnvelope {
+        proof: report.proof.clone(),
+        public_signals: public.to_field_elements(),
+        model_digest: model.digest,
+        statement: pk.header.statement_id.clone(),
+        vk_digest: pk.header.vk_digest,
+    };
+    Ok(InferProof { envelope, public, output: trace.output().clone(), report })
+}
+
+/// Quantizes a raw float input with the model's preprocessing, then [`prove_infer`].
+pub fn prove_infer_raw<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    pk: &ProvingKeyFile,
+    raw: &FTensor,
+    nonce: Fr,
+    rng: &mut R,
+    observer: &mut dyn ProveObserver,
+) -> Result<InferProof> {
+    let q = model.model.quantize_input(raw)?;
+    prove_infer(model, pk, &q, nonce, rng, observer)
+}
+
+/// Verifies an envelope with a verifying key: checks that it belongs to the key (model,
+/// statement, key digest), that its nonce is `expected_nonce` when given, then the proof.
+/// `Ok(false)` is an invalid proof; `Err` is unusable input.
+pub fn verify_envelope(vk: &VerifyingKeyFile, env: &ProofEnvelope, expected_nonce: Option<Fr>) -> Result<bool> {
+    let h = &vk.header;
+    if env.model_digest != h.model_digest {
+        return Err(ProverError::EnvelopeMismatch {
+            what: "model",
+            expected: h.model_digest.to_hex(),
+            found: env.model_digest.to_hex(),
+        });
+    }
+    if env.statement != h.statement_id {
+        return Err(ProverError::EnvelopeMismatch {
+            what: "statement",
+            expected: h.statement_id.clone(),
+            found: env.statement.clone(),
+        });
+    }
+    if env.vk_digest != h.vk_digest {
+        return Err(ProverError::EnvelopeMismatch {
+            what: "verifying key",
+            expected: hex(&h.vk_digest),
+            found: hex(&env.vk_digest),
+        });
+    }
+    if let Some(n) = expected_nonce {
+        // The nonce is the last public input of every statement.
+        if env.public_signals.last() != Some(&n) {
+            return Err(ProverError::NonceMismatch);
+        }
+    }
+    verify(&vk.key, &env.public_signals, &env.proof)
+}
+
+/// The outputs revealed by a public-output `infer` proof (as signed integers), if any.
+pub fn public_outputs(model: &QModel, statement: Statement, signals: &[Fr]) -> Option<Vec<i64>> {
+    let Statement::Infer(spec) = statement;
+    if spec.output != OutputMode::Public {
+        return None;
+    }
+    let n: usize = model.output_shape().iter().product();
+    let skip = usize::from(spec.input == InputMode::Committed);
+    let vals = signals.get(skip..skip + n)?;
+    vals.iter().map(|f| zkid_circuits::field::fr_to_i128(*f).and_then(|v| i64::try_from(v).ok())).collect()
+}
+
+/// A fresh random nonce (a verifier's challenge) from the OS CSPRNG.
+pub fn random_nonce() -> Fr {
+    Fr::rand(&mut OsRng)
+}
+
+/// Parses a nonce given as a decimal string below the field modulus.
+pub fn parse_nonce(text: &str) -> Result<Fr> {
+    crate::json::public_inputs_from_json(&json!([text.trim()]))?
+        .pop()
+        .ok_or_else(|| ProverError::InvalidInput("empty nonce".into()))
+}
