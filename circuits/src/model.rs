@@ -76,9 +76,32 @@ pub fn synthesize(
     input: Vec<Wire>,
     trace: Option<&Trace>,
 ) -> SynResult<Vec<Wire>> {
+    synthesize_counted(cs, model, input, trace, &mut |_, _| {})
+}
+
+/// Exact constraint count of each node (and of the input range checks, reported as
+/// `"input"`), from a key-generation-mode synthesis.
+pub fn layer_constraints(model: &QModel) -> SynResult<Vec<(String, usize)>> {
+    let cs = ark_relations::gr1cs::ConstraintSystem::<Fr>::new_ref();
+    cs.set_mode(ark_relations::gr1cs::SynthesisMode::Setup);
+    let x = alloc_input(&cs, model, None)?;
+    let mut out = vec![("input".to_string(), cs.num_constraints())];
+    synthesize_counted(&cs, model, x, None, &mut |name, n| out.push((name.to_string(), n)))?;
+    Ok(out)
+}
+
+/// [`synthesize`], calling `counted(node name, constraints added)` after each node.
+pub fn synthesize_counted(
+    cs: &ConstraintSystemRef<Fr>,
+    model: &QModel,
+    input: Vec<Wire>,
+    trace: Option<&Trace>,
+    counted: &mut dyn FnMut(&str, usize),
+) -> SynResult<Vec<Wire>> {
     let mut vals: Vec<Option<Vec<Wire>>> = vec![None; model.tensors().len()];
     vals[model.input().index()] = Some(input);
     for (ni, node) in model.nodes().iter().enumerate() {
+        let before = cs.num_constraints();
         let nt = trace.and_then(|t| t.node(ni));
         let get = |k: usize| vals[node.inputs[k].index()].as_ref().ok_or(SynthesisError::Unsatisfiable);
         let x = get(0)?;
@@ -192,6 +215,8 @@ pub fn synthesize(
             }
         };
         vals[node.output.index()] = Some(out);
+        let now = cs.num_constraints();
+        counted(&node.name, now - before);
     }
     vals[model.output().index()].take().ok_or(SynthesisError::Unsatisfiable)
 }

@@ -81,3 +81,15 @@ fn wrong_output_or_nonce_or_commitment_is_unsatisfied() {
         assert!(free.is_empty(), "{spec:?}: free witness columns {free:?}");
     }
 }
+
+/// Per-layer exact counts add up to the whole statement (minus public-input bindings).
+#[test]
+fn layer_breakdown_adds_up() {
+    let model = named("digits");
+    let layers = zkid_circuits::model::layer_constraints(&model).unwrap();
+    let total: usize = layers.iter().map(|(_, n)| n).sum();
+    let r = synthesize(&model, InferSpec::default(), false);
+    // + 10 output bindings + 1 nonce square.
+    assert_eq!(total + 10 + 1, r.num_constraints(), "{layers:?}");
+    println!("digits per layer: {layers:?}");
+}
