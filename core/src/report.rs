@@ -1,18 +1,17 @@
-//! Static per-layer analysis: accumulator bounds and bit widths, and a constraint estimate
-//! following the cost model of ARCHITECTURE.md.
+//! Static per-layer analysis: accumulator bounds and bit widths, and the exact R1CS
+//! constraint count of each layer (following the cost model of ARCHITECTURE.md and the
+//! gadget costs documented in `zkid-circuits`; a test checks both agree).
 //!
-//! The estimate (per output element):
-//! * requantized output: `s` remainder bits + the bits of the unclamped range
-//!   (`⌈log2(|acc|max · M / 2^s)⌉ + 1`) + 2 for the clamp decision;
-//! * sign output: accumulator bits + 1;
-//! * max pool: one range check of `out - x` per window element (input bits each);
-//! * reshape, transpose, concat: free; input pixels: one range check of their bit width.
-//!
-//! The circuits crate reports exact counts; this estimate is for choosing quantization.
+//! Per output element:
+//! * requantized output: `s + 1` for the remainder range check (0 when `s = 0`), then the
+//!   clamp: an exact range check when the unclamped bound already fits `[lo, hi]`, else
+//!   two sign tests, `2(k + 2) + 2` with `k = bits(bound + max(|lo|, |hi|))`;
+//! * sign output: `bits(|acc| bound) + 4`; PReLU adds `k + 3` (sign test and product);
+//! * max pool: `n(m + 1) + n - 1` for a window of `n` inputs of `m`-bit span;
+//! * reshape, transpose, concat: free; input pixels: an exact range check each.
 
 use crate::model::ops::{Op, OutputStage};
 use crate::model::{Node, QModel};
-use crate::quant::params::range_bits;
 use serde::Serialize;
 
 /// One row of the per-layer table.
@@ -76,6 +75,72 @@ pub fn acc_bound(model: &QModel, node: &Node) -> Option<u128> {
     }
 }
 
+fn bits_for(v: u128) -> u64 {
+    u64::from(bits_u128(v).max(1))
+}
+
+/// Cost of `lo <= x <= hi` (the circuits crate's `in_range`).
+fn in_range_cost(lo: i64, hi: i64) -> u64 {
+    let span = (hi as i128 - lo as i128) as u128;
+    if span == 0 {
+        1
+    } else if (span + 1).is_power_of_two() {
+        bits_for(span + 1)
+    } else {
+        2 * (bits_for(span) + 1)
+    }
+}
+
+/// Exact constraints of one node, mirroring the gadgets of `zkid-circuits` (a test there
+/// checks this against synthesis).
+pub fn node_constraints(model: &QModel, node: &Node) -> u64 {
+    let out = model.tensor(node.output);
+    let n: usize = out.shape.iter().product();
+    let bound = acc_bound(model, node);
+    let stage: u64 = match (node.op.output_stage(), bound) {
+        (Some(OutputStage::Sign), Some(b)) => n as u64 * (bits_for(b) + 4),
+        (Some(OutputStage::Requant(r)), Some(b)) => (0..n)
+            .map(|i| {
+                let m = r.for_channel(crate::model::ops::channel_of(&out.shape, i));
+                let round = if m.shift > 0 { 1u128 << (m.shift - 1) } else { 0 };
+                let qb = ((b * m.mult as u128 + round) >> m.shift) + 1;
+                let requant = if m.shift == 0 { 0 } else { u64::from(m.shift) + 1 };
+                let (lo, hi) = (out.quant.lo as i128, out.quant.hi as i128);
+                let clamp = if -(qb as i128) >= lo && qb as i128 <= hi {
+                    in_range_cost(out.quant.lo, out.quant.hi)
+                } else {
+                    let k = bits_for(qb + out.quant.lo.unsigned_abs().max(out.quant.hi.unsigned_abs()) as u128);
+                    2 * (k + 2) + 2
+                };
+                requant + clamp
+            })
+            .sum(),
+        _ => 0,
+    };
+    let extra: u64 = match &node.op {
+        Op::PRelu(_) => {
+            let q = model.tensor(node.inputs[0]).quant;
+            let k = bits_for(q.lo.unsigned_abs().max(q.hi.unsigned_abs()) as u128 + 1);
+            n as u64 * (k + 3)
+        }
+        Op::MaxPool(p) => {
+            let q = model.tensor(node.inputs[0]).quant;
+            let m = bits_for((q.hi as i128 - q.lo as i128).max(1) as u128);
+            let mut total = 0u64;
+            p.geom.for_each_output(|_, oc, oy, ox| {
+                let mut taps = 0u64;
+                p.geom.for_each_tap(oc, oy, ox, |_, _| taps += 1);
+                if taps > 1 {
+                    total += taps * (m + 1) + taps - 1;
+                }
+            });
+            total
+        }
+        _ => 0,
+    };
+    stage + extra
+}
+
 /// Per-layer rows.
 pub fn layer_table(model: &QModel) -> Vec<LayerRow> {
     model
@@ -83,30 +148,14 @@ pub fn layer_table(model: &QModel) -> Vec<LayerRow> {
         .iter()
         .map(|node| {
             let out = model.tensor(node.output);
-            let n: u64 = out.shape.iter().product::<usize>() as u64;
-            let bound = acc_bound(model, node);
-            let acc_bits = bound.map(|b| bits_u128(b) + 1);
-            let per_elem: u64 = match (node.op.output_stage(), bound) {
-                (Some(OutputStage::Sign), Some(b)) => (bits_u128(b) + 2) as u64,
-                (Some(OutputStage::Requant(r)), Some(b)) => {
-                    let mmax = r.channels.iter().map(|m| m.mult as u128).max().unwrap_or(0);
-                    let smin = r.channels.iter().map(|m| m.shift).min().unwrap_or(0);
-                    let qu = (b * mmax) >> smin;
-                    (smin + bits_u128(qu) + 1 + 2) as u64
-                }
-                _ => match &node.op {
-                    Op::MaxPool(p) => (p.geom.kernel[0] * p.geom.kernel[1]) as u64 * out.quant.bits() as u64,
-                    _ => 0,
-                },
-            };
             LayerRow {
                 name: node.name.clone(),
                 label: node.label.clone(),
                 op: node.op.kind(),
                 shape: out.shape.clone(),
                 params: node.op.param_count(),
-                acc_bits,
-                constraints: per_elem * n,
+                acc_bits: acc_bound(model, node).map(|b| bits_u128(b) + 1),
+                constraints: node_constraints(model, node),
             }
         })
         .collect()
@@ -115,7 +164,7 @@ pub fn layer_table(model: &QModel) -> Vec<LayerRow> {
 /// Constraints for range-checking the private input.
 pub fn input_constraints(model: &QModel) -> u64 {
     let t = model.tensor(model.input());
-    t.shape.iter().product::<usize>() as u64 * range_bits(t.quant.lo, t.quant.hi) as u64
+    t.shape.iter().product::<usize>() as u64 * in_range_cost(t.quant.lo, t.quant.hi)
 }
 
 /// Estimated total constraints (layers + input range checks).

@@ -51,7 +51,7 @@ fn bundled_models_are_satisfied_and_every_witness_is_bound() {
         assert_eq!(setup.num_constraints(), r.num_constraints(), "{name}: setup and prove shapes differ");
         let est = zkid_core::report::estimated_constraints(&model);
         println!(
-            "{name}: {} constraints (estimate {est}), {} witnesses, {} public inputs, {} non-zeros",
+            "{name}: {} constraints (static count {est}), {} witnesses, {} public inputs, {} non-zeros",
             r.num_constraints(),
             r.num_witness,
             r.num_instance - 1,
@@ -92,4 +92,14 @@ fn layer_breakdown_adds_up() {
     // + 10 output bindings + 1 nonce square.
     assert_eq!(total + 10 + 1, r.num_constraints(), "{layers:?}");
     println!("digits per layer: {layers:?}");
+    // zkid-core's static table predicts every layer exactly.
+    for name in ["linreg", "digits", "face"] {
+        let model = named(name);
+        let layers = zkid_circuits::model::layer_constraints(&model).unwrap();
+        let table = zkid_core::report::layer_table(&model);
+        assert_eq!(layers[0].1 as u64, zkid_core::report::input_constraints(&model), "{name}: input");
+        for ((lname, n), row) in layers[1..].iter().zip(&table) {
+            assert_eq!((lname, *n as u64), (&row.name, row.constraints), "{name}");
+        }
+    }
 }
