@@ -12,6 +12,7 @@ mod ui;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use zkid_core::CoreError;
+use zkid_prover::ProverError;
 
 /// Prove quantized neural-network inference with Groth16.
 #[derive(Debug, Parser)]
@@ -29,6 +30,14 @@ enum Command {
     Infer(cmd::infer::Args),
     /// Compile and evaluate the bundled example models (no arguments, no downloads).
     Demo(cmd::demo::Args),
+    /// Make a development Groth16 key pair for a statement over a `.zkm` model (`--dev`).
+    Setup(cmd::setup::Args),
+    /// Prove a model's inference on a private `.npy` input; writes a proof envelope.
+    Prove(cmd::prove::Args),
+    /// Verify a proof envelope: exit 0 valid, 1 invalid, 2 unusable input.
+    Verify(cmd::verify::Args),
+    /// Time setup, proving (per phase) and verification; key sizes and peak memory.
+    Bench(cmd::bench::Args),
 }
 
 /// Marks an error as caused by unusable input (exit code 2) rather than a failed operation.
@@ -45,10 +54,41 @@ impl std::fmt::Display for BadInput {
 
 /// Exit code for an error: 2 when the input was unusable, 1 otherwise.
 fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<cmd::verify::InvalidProof>().is_some() {
+        return 1;
+    }
     if err.downcast_ref::<BadInput>().is_some() {
         return 2;
     }
-    match err.downcast_ref::<CoreError>() {
+    if let Some(e) = err.downcast_ref::<ProverError>() {
+        return prover_exit_code(e);
+    }
+    core_exit_code(err.downcast_ref::<CoreError>())
+}
+
+/// Unusable keys, proofs and inputs are 2; a failed proof or verification is 1.
+fn prover_exit_code(err: &ProverError) -> u8 {
+    match err {
+        ProverError::Model(e) => core_exit_code(Some(e)),
+        ProverError::KeyDigestMismatch
+        | ProverError::KeyPinMismatch { .. }
+        | ProverError::KeyTruncated { .. }
+        | ProverError::KeyBadMagic { .. }
+        | ProverError::KeyUnsupportedVersion { .. }
+        | ProverError::KeyFormat(_)
+        | ProverError::ModelMismatch { .. }
+        | ProverError::StatementMismatch { .. }
+        | ProverError::KeyCircuitMismatch(_)
+        | ProverError::ProofFormat(_)
+        | ProverError::PublicInputFormat(_)
+        | ProverError::PublicInputCount { .. }
+        | ProverError::InvalidInput(_) => 2,
+        _ => 1,
+    }
+}
+
+fn core_exit_code(err: Option<&CoreError>) -> u8 {
+    match err {
         Some(
             CoreError::UnsupportedOp { .. }
             | CoreError::OnnxParse(_)
@@ -71,12 +111,16 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(&args),
         Command::Infer(args) => cmd::infer::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
+        Command::Setup(args) => cmd::setup::run(&args),
+        Command::Prove(args) => cmd::prove::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
+        Command::Bench(args) => cmd::bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // `{:#}` prints the context chain on one line; core error messages never
-            // contain input or weight values.
+            // `{:#}` prints the context chain on one line; core and prover error messages
+            // never contain input, witness, salt or key values.
             eprintln!("error: {err:#}");
             ExitCode::from(exit_code(&err))
         }

@@ -4,6 +4,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use zkid_core::fidelity::Fidelity;
 use zkid_core::report::LayerRow;
+use zkid_prover::{ProveObserver, ProvePhase};
 
 /// A progress bar on stderr, hidden when `quiet` or when stderr is not a terminal.
 pub fn progress(message: &str, quiet: bool) -> ProgressBar {
@@ -18,6 +19,67 @@ pub fn progress(message: &str, quiet: bool) -> ProgressBar {
     bar.set_style(style);
     bar.set_message(message.to_string());
     bar
+}
+
+/// A spinner on stderr for a step of unknown length, hidden like [`progress`].
+pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    // The template is a constant known to parse; fall back to the default style otherwise.
+    let style =
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
+}
+
+/// A progress bar over the phases of one proof ([`ProvePhase::ALL`]), showing the name of
+/// the running phase. Ticks on its own while a long phase (an MSM) runs.
+pub struct ProveProgress {
+    bar: ProgressBar,
+}
+
+impl ProveProgress {
+    /// A bar on stderr, hidden when `quiet` or when stderr is not a terminal.
+    pub fn new(quiet: bool) -> Self {
+        let bar = progress("proving", quiet);
+        bar.set_length(ProvePhase::ALL.len() as u64);
+        if !bar.is_hidden() {
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        }
+        Self { bar }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl ProveObserver for ProveProgress {
+    fn phase_started(&mut self, phase: ProvePhase) {
+        self.bar.set_message(phase.name());
+    }
+    fn phase_finished(&mut self, _phase: ProvePhase, _elapsed: std::time::Duration) {
+        self.bar.inc(1);
+    }
+}
+
+/// A byte count: `812 B`, `12.4 KiB`, `3.21 MiB`.
+pub fn bytes(n: u64) -> String {
+    let f = n as f64;
+    if f < 1024.0 {
+        format!("{n} B")
+    } else if f < 1024.0 * 1024.0 {
+        format!("{:.1} KiB", f / 1024.0)
+    } else if f < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2} MiB", f / (1024.0 * 1024.0))
+    } else {
+        format!("{:.2} GiB", f / (1024.0 * 1024.0 * 1024.0))
+    }
 }
 
 /// Groups thousands: `1234567` → `1,234,567`.

@@ -267,7 +267,347 @@ fn usage_errors_exit_2() {
     assert_eq!(zkid(&["compile"]).status.code(), Some(2));
     assert_eq!(zkid(&["infer", "m.zkm"]).status.code(), Some(2));
     assert_eq!(zkid(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(zkid(&["prove", "m.zkm", "--keys", "k"]).status.code(), Some(2));
+    assert_eq!(zkid(&["verify", "p.json"]).status.code(), Some(2));
+    assert_eq!(zkid(&["setup", "m.zkm", "--dev", "-o", "k", "--output", "secret"]).status.code(), Some(2));
     let help = zkid(&["--help"]);
     assert!(help.status.success());
-    assert!(stdout(&help).contains("compile"));
+    for cmd in ["compile", "setup", "prove", "verify", "bench"] {
+        assert!(stdout(&help).contains(cmd), "{cmd} missing from --help");
+    }
+}
+
+// ---- setup / prove / verify / bench (issue 3) ----
+
+/// `linreg` compiled, keys set up and one proof made once for all tests (own temp dir).
+struct LinregFixture {
+    _dir: TempDir,
+    zkm: PathBuf,
+    keys: PathBuf,
+    proof: PathBuf,
+    nonce: &'static str,
+    setup_stderr: String,
+}
+
+const LINREG_NONCE: &str = "1234567890123456789";
+
+fn linreg() -> &'static LinregFixture {
+    static FIX: OnceLock<LinregFixture> = OnceLock::new();
+    FIX.get_or_init(|| {
+        let dir = TempDir::new();
+        let zkm = dir.path("linreg.zkm");
+        let o = zkid(&["compile", s(&models().join("linreg/model.onnx")), "-o", s(&zkm)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let keys = dir.path("keys");
+        let o = zkid(&["setup", s(&zkm), "--statement", "infer", "--dev", "-o", s(&keys)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let setup_stderr = stderr(&o);
+        let proof = dir.path("proof.json");
+        let sample = models().join("linreg/sample.npy");
+        let o = zkid(&[
+            "prove",
+            s(&zkm),
+            "--keys",
+            s(&keys),
+            "--input",
+            s(&sample),
+            "--nonce",
+            LINREG_NONCE,
+            "-o",
+            s(&proof),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        LinregFixture { _dir: dir, zkm, keys, proof, nonce: LINREG_NONCE, setup_stderr }
+    })
+}
+
+/// Copies a keys directory into `to`.
+fn copy_keys(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// Asserts exit code 1 and a one-line `error: invalid proof` reason mentioning `needle`.
+fn assert_invalid(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "expected exit 1, stderr:\n{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("invalid proof") && lines[0].contains(needle), "expected {needle:?} in:\n{err}");
+}
+
+#[test]
+fn setup_without_dev_refuses_with_exit_2() {
+    let dir = TempDir::new();
+    let keys = dir.path("keys");
+    let o = zkid(&["setup", s(&linreg().zkm), "--statement", "infer", "-o", s(&keys)]);
+    assert_bad_input(&o, "--dev");
+    assert!(stderr(&o).contains("ceremony"), "should say where production keys come from");
+    assert!(!keys.exists(), "nothing may be created without --dev");
+}
+
+#[test]
+fn setup_dev_writes_keys_and_warns() {
+    let f = linreg();
+    assert!(f.setup_stderr.contains("WARNING") && f.setup_stderr.contains("INSECURE FOR PRODUCTION"));
+    for name in ["proving.key", "verifying.key", "verification_key.json", "keys.json"] {
+        assert!(f.keys.join(name).is_file(), "missing {name}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&f.keys)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.keys.join("keys.json")).unwrap()).unwrap();
+    assert_eq!(m["statement"], "infer(input=private,output=public)");
+    assert_eq!(m["setup"], "dev");
+    assert!(m["circuit"]["constraints"].as_u64().unwrap() > 0);
+    assert!(m["circuit"]["domain_size"].as_u64().unwrap().is_power_of_two());
+    let pk = std::fs::read(f.keys.join("proving.key")).unwrap();
+    assert_eq!(m["files"]["proving.key"]["bytes"].as_u64().unwrap(), pk.len() as u64);
+    let vk: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.keys.join("verification_key.json")).unwrap()).unwrap();
+    assert_eq!(vk["protocol"], "groth16");
+    assert_eq!(vk["nPublic"], m["circuit"]["public_inputs"]);
+}
+
+#[test]
+fn setup_refuses_a_non_empty_keys_dir_unless_forced() {
+    let dir = TempDir::new();
+    let keys = dir.path("keys");
+    std::fs::create_dir(&keys).unwrap();
+    std::fs::write(keys.join("notes.txt"), "mine").unwrap();
+    let o = zkid(&["setup", s(&linreg().zkm), "--dev", "-o", s(&keys), "--json"]);
+    assert_bad_input(&o, "--force");
+    assert!(!keys.join("proving.key").exists());
+    let o = zkid(&["setup", s(&linreg().zkm), "--dev", "-o", s(&keys), "--force", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["dev"], true);
+    assert_eq!(r["files"]["proving.key"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(stderr(&o).contains("WARNING"), "the warning goes to stderr even with --json");
+    assert_eq!(std::fs::read_to_string(keys.join("notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn prove_writes_proof_and_verify_accepts_it() {
+    let f = linreg();
+    let env: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f.proof).unwrap()).unwrap();
+    assert!(env["proof"]["pi_a"].is_array() && env["proof"]["pi_b"].is_array());
+    let signals = env["publicSignals"].as_array().unwrap();
+    assert_eq!(signals.last().unwrap(), f.nonce, "the nonce is the last public signal");
+    let o = zkid(&["verify", "--keys", s(&f.keys), s(&f.proof)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("valid"), "{}", stdout(&o));
+    let o = zkid(&["verify", "--keys", s(&f.keys), s(&f.proof), "--nonce", f.nonce, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["valid"], true);
+    assert_eq!(r["nonce_checked"], true);
+    assert!(r["verify_ms"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn prove_text_report_prints_phases_output_and_generated_nonce() {
+    let f = linreg();
+    let dir = TempDir::new();
+    let proof = dir.path("p.json");
+    let sample = models().join("linreg/sample.npy");
+    let o = zkid(&["prove", s(&f.zkm), "--keys", s(&f.keys), "--input", s(&sample), "-o", s(&proof)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in ["synthesis", "witness_map", "msm_h", "prove time", "public output", "leaves the device", "nonce"] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    assert!(proof.is_file());
+    // A random nonce was drawn: the fixture's nonce does not match it.
+    assert_invalid(&zkid(&["verify", "--keys", s(&f.keys), s(&proof), "--nonce", f.nonce]), "nonce");
+}
+
+#[test]
+fn verify_with_wrong_nonce_exit_1() {
+    let f = linreg();
+    let o = zkid(&["verify", "--keys", s(&f.keys), s(&f.proof), "--nonce", "42"]);
+    assert_invalid(&o, "nonce");
+    let o = zkid(&["verify", "--keys", s(&f.keys), s(&f.proof), "--nonce", "42", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["valid"], false);
+    assert!(r["reason"].as_str().unwrap().contains("nonce"));
+}
+
+#[test]
+fn verify_with_a_flipped_public_signal_exit_1() {
+    let f = linreg();
+    let dir = TempDir::new();
+    let mut env: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f.proof).unwrap()).unwrap();
+    // The first signal is the revealed output: claim another output (a smaller last digit
+    // keeps the value below the field modulus).
+    let mut out = env["publicSignals"][0].as_str().unwrap().to_string();
+    let last = out.pop().unwrap();
+    out.push(if last == '0' { '1' } else { char::from(last as u8 - 1) });
+    env["publicSignals"][0] = serde_json::Value::String(out);
+    let tampered = dir.path("tampered.json");
+    std::fs::write(&tampered, serde_json::to_string(&env).unwrap()).unwrap();
+    assert_invalid(&zkid(&["verify", "--keys", s(&f.keys), s(&tampered), "--nonce", f.nonce]), "does not verify");
+}
+
+#[test]
+fn verify_with_keys_of_another_model_exit_1() {
+    let dir = TempDir::new();
+    let other = dir.path("other.zkm");
+    let o = zkid(&["compile", s(&models().join("linreg/model.onnx")), "--weight-bits", "6", "-o", s(&other)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let keys = dir.path("keys");
+    let o = zkid(&["setup", s(&other), "--dev", "-o", s(&keys)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let f = linreg();
+    assert_invalid(&zkid(&["verify", "--keys", s(&keys), s(&f.proof)]), "model");
+    // Proving with keys of another model is unusable input, and leaves no proof.
+    let proof = dir.path("p.json");
+    let sample = models().join("linreg/sample.npy");
+    let o = zkid(&["prove", s(&f.zkm), "--keys", s(&keys), "--input", s(&sample), "-o", s(&proof)]);
+    assert_bad_input(&o, "do not belong");
+    assert!(!proof.exists());
+}
+
+#[test]
+fn verify_with_a_truncated_verifying_key_exit_2() {
+    let f = linreg();
+    let dir = TempDir::new();
+    let keys = dir.path("keys");
+    copy_keys(&f.keys, &keys);
+    let vk = std::fs::read(keys.join("verifying.key")).unwrap();
+    std::fs::write(keys.join("verifying.key"), &vk[..vk.len() / 2]).unwrap();
+    assert_bad_input(&zkid(&["verify", "--keys", s(&keys), s(&f.proof)]), "truncated");
+    // A modified byte is caught by the digest pinned in keys.json.
+    let mut vk = vk;
+    let mid = vk.len() / 2;
+    vk[mid] ^= 1;
+    std::fs::write(keys.join("verifying.key"), &vk).unwrap();
+    assert_bad_input(&zkid(&["verify", "--keys", s(&keys), s(&f.proof)]), "verifying key");
+    std::fs::remove_file(keys.join("verifying.key")).unwrap();
+    assert_bad_input(&zkid(&["verify", "--keys", s(&keys), s(&f.proof)]), "verifying.key");
+}
+
+#[test]
+fn prove_with_a_truncated_proving_key_exit_2_and_no_proof() {
+    let f = linreg();
+    let dir = TempDir::new();
+    let keys = dir.path("keys");
+    copy_keys(&f.keys, &keys);
+    let pk = std::fs::read(keys.join("proving.key")).unwrap();
+    std::fs::write(keys.join("proving.key"), &pk[..pk.len() - 100]).unwrap();
+    let proof = dir.path("p.json");
+    let sample = models().join("linreg/sample.npy");
+    let o = zkid(&["prove", s(&f.zkm), "--keys", s(&keys), "--input", s(&sample), "-o", s(&proof)]);
+    assert_bad_input(&o, "truncated");
+    assert!(!proof.exists());
+}
+
+#[test]
+fn verify_a_malformed_proof_exit_2() {
+    let f = linreg();
+    let dir = TempDir::new();
+    let bad = dir.path("bad.json");
+    std::fs::write(&bad, "{\"proof\": 1").unwrap();
+    assert_bad_input(&zkid(&["verify", "--keys", s(&f.keys), s(&bad)]), "malformed proof");
+    let mut env: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f.proof).unwrap()).unwrap();
+    env["proof"]["pi_a"][0] = serde_json::Value::String("not a number".into());
+    std::fs::write(&bad, serde_json::to_string(&env).unwrap()).unwrap();
+    assert_bad_input(&zkid(&["verify", "--keys", s(&f.keys), s(&bad)]), "malformed proof");
+    assert_bad_input(&zkid(&["verify", "--keys", s(&f.keys), s(&dir.path("missing.json"))]), "missing.json");
+    assert_bad_input(&zkid(&["verify", "--keys", s(&f.keys), s(&f.proof), "--nonce", "12ab"]), "--nonce");
+}
+
+#[test]
+fn prove_with_a_wrong_shape_input_exit_2_and_no_proof() {
+    let f = linreg();
+    let dir = TempDir::new();
+    let proof = dir.path("p.json");
+    let wrong = models().join("digits/sample.npy");
+    let o = zkid(&["prove", s(&f.zkm), "--keys", s(&f.keys), "--input", s(&wrong), "-o", s(&proof)]);
+    assert_bad_input(&o, "input shape mismatch");
+    assert!(!proof.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0).unwrap().collect();
+    assert!(leftovers.is_empty(), "no temporary files either");
+}
+
+#[test]
+fn bench_json_has_the_fields() {
+    let f = linreg();
+    let o = zkid(&["bench", s(&f.zkm), "--runs", "1", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for k in [
+        "constraints",
+        "variables",
+        "public_inputs",
+        "domain_size",
+        "setup_ms",
+        "witness_ms",
+        "msm_total_ms",
+        "prove_ms",
+        "us_per_constraint",
+        "verify_ms",
+        "proving_key_bytes",
+        "proving_key_uncompressed_bytes",
+        "verifying_key_bytes",
+        "proving_key_load_ms",
+        "verifying_key_load_ms",
+    ] {
+        assert!(r[k].is_number(), "{k} should be a number in {r}");
+    }
+    assert!(r["peak_rss_bytes"].is_number() || r["peak_rss_bytes"].is_null());
+    for p in ["synthesis", "row_evaluation", "witness_map", "msm_a", "msm_b_g1", "msm_b_g2", "msm_l", "msm_h"] {
+        assert!(r["prove_phases_ms"][p].is_number(), "{p} missing in {r}");
+    }
+    assert_eq!(r["constraints"], r["setup_constraints"]);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.keys.join("keys.json")).unwrap()).unwrap();
+    assert_eq!(r["constraints"], m["circuit"]["constraints"], "setup and bench count the same circuit");
+    assert_eq!(r["domain_size"], m["circuit"]["domain_size"]);
+    assert_eq!(r["variables"], m["circuit"]["variables"]);
+}
+
+#[test]
+fn digits_round_trip_with_nonce() {
+    let dir = TempDir::new();
+    let keys = dir.path("keys");
+    let o = zkid(&["setup", s(digits_zkm()), "--statement", "infer", "--dev", "-o", s(&keys), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proof = dir.path("proof.json");
+    let sample = models().join("digits/sample.npy");
+    let nonce = "987654321";
+    let o = zkid(&[
+        "prove",
+        s(digits_zkm()),
+        "--keys",
+        s(&keys),
+        "--input",
+        s(&sample),
+        "--nonce",
+        nonce,
+        "-o",
+        s(&proof),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["nonce"], nonce);
+    let outputs: Vec<f32> =
+        r["outputs_dequantized"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
+    assert_eq!(outputs.len(), 10);
+    let expected = zkid_core::npy::load(&models().join("digits/sample_expected.npy")).unwrap();
+    assert_eq!(argmax(&outputs), argmax(expected.data()), "the proven output classifies like the float model");
+    let o = zkid(&["verify", "--keys", s(&keys), s(&proof), "--nonce", nonce]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("valid"));
+    // linreg's proof against digits' keys: another model.
+    assert_invalid(&zkid(&["verify", "--keys", s(&keys), s(&linreg().proof)]), "model");
 }

@@ -1,8 +1,13 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run`.
 
+pub mod bench;
 pub mod compile;
 pub mod demo;
 pub mod infer;
+pub mod keydir;
+pub mod prove;
+pub mod setup;
+pub mod verify;
 
 use crate::BadInput;
 use anyhow::{Context, Result};

@@ -1,0 +1,306 @@
+//! What `setup`, `prove`, `verify` and `bench` share: the statement flags, the layout of a
+//! keys directory and its `keys.json` manifest, key loading with exit-code-aware errors,
+//! and all-or-nothing file writes.
+//!
+//! A keys directory holds:
+//!
+//! | file | what |
+//! |---|---|
+//! | `proving.key` | zkid proving key file (uncompressed, SHA-256 trailer) — for the device |
+//! | `verifying.key` | zkid verifying key file — for verifiers using zkid |
+//! | `verification_key.json` | the same verifying key in snarkjs layout |
+//! | `keys.json` | manifest: model digest, statement, SHA-256 of each file, circuit size |
+//!
+//! When `keys.json` is present, the key files are loaded *pinned* to the digests it lists,
+//! so a swapped key file is refused even if it is a well-formed key.
+
+use crate::BadInput;
+use anyhow::{Context, Result, anyhow};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use zkid_circuits::statement::{InferCircuit, InferSpec, InputMode, OutputMode};
+use zkid_prover::statement::LoadedModel;
+use zkid_prover::{ConstraintSynthesizer, ProvingKeyFile, Statement, VerifyingKeyFile};
+
+/// File name of the proving key in a keys directory.
+pub const PROVING_KEY: &str = "proving.key";
+/// File name of the verifying key in a keys directory.
+pub const VERIFYING_KEY: &str = "verifying.key";
+/// File name of the snarkjs-layout verifying key.
+pub const VERIFICATION_KEY_JSON: &str = "verification_key.json";
+/// File name of the manifest.
+pub const MANIFEST: &str = "keys.json";
+/// Manifest format version this build writes and reads.
+pub const MANIFEST_VERSION: u64 = 1;
+
+/// Which statement to prove.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StatementKind {
+    /// `y = model(x)`: the input stays private.
+    Infer,
+}
+
+/// Whether the input is only private or also committed to publicly.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum InputArg {
+    /// Private; nothing about it is public.
+    Private,
+    /// Private, with a public Poseidon commitment to it.
+    Committed,
+}
+
+/// Whether the output is revealed or committed to.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OutputArg {
+    /// The output integers are public signals.
+    Public,
+    /// Only a Poseidon commitment to the output is public.
+    Committed,
+}
+
+/// Statement flags of `setup` and `bench`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StatementArgs {
+    /// The statement the keys prove.
+    #[arg(long, value_enum, default_value = "infer")]
+    pub statement: StatementKind,
+    /// Input visibility (`infer`).
+    #[arg(long = "input", value_enum, default_value = "private", value_name = "MODE")]
+    pub input: InputArg,
+    /// Output visibility (`infer`).
+    #[arg(long = "output", value_enum, default_value = "public", value_name = "MODE")]
+    pub output: OutputArg,
+}
+
+impl StatementArgs {
+    /// The prover's statement.
+    pub fn statement(&self) -> Statement {
+        let StatementKind::Infer = self.statement;
+        Statement::Infer(InferSpec {
+            input: match self.input {
+                InputArg::Private => InputMode::Private,
+                InputArg::Committed => InputMode::Committed,
+            },
+            output: match self.output {
+                OutputArg::Public => OutputMode::Public,
+                OutputArg::Committed => OutputMode::Committed,
+            },
+        })
+    }
+}
+
+/// Size and digest of one file of a keys directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// SHA-256 of the whole file, lower-case hex (what `sha256sum` prints).
+    pub sha256: String,
+    /// File size in bytes.
+    pub bytes: u64,
+}
+
+/// The files of a keys directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestFiles {
+    /// `proving.key`.
+    #[serde(rename = "proving.key")]
+    pub proving_key: FileEntry,
+    /// `verifying.key`.
+    #[serde(rename = "verifying.key")]
+    pub verifying_key: FileEntry,
+    /// `verification_key.json`.
+    #[serde(rename = "verification_key.json")]
+    pub verification_key_json: FileEntry,
+}
+
+/// Circuit size recorded at setup.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct CircuitCounts {
+    /// R1CS constraints.
+    pub constraints: u64,
+    /// Variables, the constant one included (instance + witness).
+    pub variables: u64,
+    /// Public inputs (constant one excluded).
+    pub public_inputs: u64,
+    /// Evaluation domain size (a power of two).
+    pub domain_size: u64,
+}
+
+/// `keys.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Manifest format version ([`MANIFEST_VERSION`]).
+    pub version: u64,
+    /// How the keys were made: `dev` (insecure, local) for now.
+    pub setup: String,
+    /// SHA-256 of the `.zkm` the keys are for, hex.
+    pub model_digest: String,
+    /// Model name from the `.zkm` metadata.
+    pub model_name: String,
+    /// Statement id (`Statement::id`).
+    pub statement: String,
+    /// Digest of the verifying key (as in key headers and proof envelopes), hex.
+    pub vk_digest: String,
+    /// Circuit size.
+    pub circuit: CircuitCounts,
+    /// The key files.
+    pub files: ManifestFiles,
+}
+
+/// Parses a 64-digit hex digest.
+pub fn parse_hex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Reads `KEYS_DIR/keys.json` if present. A manifest that is present but unreadable is
+/// unusable input: silently ignoring it would also drop the digest pins.
+pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
+    let path = dir.join(MANIFEST);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let ctx = || BadInput(format!("cannot use key manifest {}", path.display()));
+    let text = std::fs::read_to_string(&path).with_context(ctx)?;
+    let m: Manifest = serde_json::from_str(&text).with_context(ctx)?;
+    if m.version != MANIFEST_VERSION {
+        return Err(anyhow!("unsupported manifest version {} (this build reads {MANIFEST_VERSION})", m.version))
+            .with_context(ctx);
+    }
+    Ok(Some(m))
+}
+
+fn pin(entry: &FileEntry, path: &Path) -> Result<[u8; 32]> {
+    parse_hex32(&entry.sha256)
+        .ok_or_else(|| anyhow!("its sha256 for {} is not 64 hex digits", path.display()))
+        .context(BadInput("cannot use key manifest keys.json".into()))
+}
+
+/// Loads `KEYS_DIR/proving.key`, pinned to `keys.json` when present.
+pub fn load_proving_key(dir: &Path, manifest: Option<&Manifest>) -> Result<ProvingKeyFile> {
+    let path = dir.join(PROVING_KEY);
+    let ctx = || BadInput(format!("cannot load proving key {}", path.display()));
+    match manifest {
+        Some(m) => ProvingKeyFile::load_pinned(&path, &pin(&m.files.proving_key, &path)?).with_context(ctx),
+        None => ProvingKeyFile::load(&path).with_context(ctx),
+    }
+}
+
+/// Loads `KEYS_DIR/verifying.key`, pinned to `keys.json` when present.
+pub fn load_verifying_key(dir: &Path, manifest: Option<&Manifest>) -> Result<VerifyingKeyFile> {
+    let path = dir.join(VERIFYING_KEY);
+    let ctx = || BadInput(format!("cannot load verifying key {}", path.display()));
+    match manifest {
+        Some(m) => VerifyingKeyFile::load_pinned(&path, &pin(&m.files.verifying_key, &path)?).with_context(ctx),
+        None => VerifyingKeyFile::load(&path).with_context(ctx),
+    }
+}
+
+/// Loads a `.zkm` model, marking failure as unusable input.
+pub fn load_model(path: &Path) -> Result<LoadedModel> {
+    let bytes = super::read_input(path, "model")?;
+    LoadedModel::from_bytes(&bytes).with_context(|| BadInput(format!("cannot load model {}", path.display())))
+}
+
+/// Number of R1CS constraints of `statement` over `model`, from a setup-mode synthesis
+/// (no witness, no matrices; cheap next to the setup itself).
+///
+/// The prover reports the exact shape only when proving (`ProveReport::shape`); this gives
+/// `setup` the constraint count for `keys.json` without a proof.
+pub fn count_constraints(model: &LoadedModel, statement: Statement) -> Result<u64> {
+    use ark_relations::gr1cs::{ConstraintSystem, OptimizationGoal, SynthesisMode};
+    let Statement::Infer(spec) = statement;
+    let cs = ConstraintSystem::<zkid_prover::Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Setup);
+    InferCircuit { model: &model.model, spec, witness: None }
+        .generate_constraints(cs.clone())
+        .map_err(|e| anyhow!("constraint synthesis failed: {e}"))?;
+    cs.finalize();
+    Ok(cs.num_constraints() as u64)
+}
+
+/// A set of files written all-or-nothing: each is written to a temporary name in its
+/// final directory, and [`AtomicFiles::commit`] renames them into place. Dropped without
+/// a commit, it removes the temporary files.
+#[derive(Default)]
+pub struct AtomicFiles {
+    pending: Vec<(PathBuf, PathBuf)>,
+}
+
+impl AtomicFiles {
+    /// The temporary path for `target` (same directory, so the rename does not cross
+    /// file systems). Register it with [`AtomicFiles::add`] *before* writing to it.
+    pub fn temp_path(target: &Path) -> PathBuf {
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    }
+
+    /// Registers `target`; returns the temporary path to write.
+    pub fn add(&mut self, target: &Path) -> PathBuf {
+        let tmp = Self::temp_path(target);
+        self.pending.push((tmp.clone(), target.to_path_buf()));
+        tmp
+    }
+
+    /// Writes `bytes` for `target`.
+    pub fn write(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        let tmp = self.add(target);
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))
+    }
+
+    /// Renames every temporary file to its target.
+    pub fn commit(mut self) -> Result<()> {
+        for (tmp, target) in std::mem::take(&mut self.pending) {
+            std::fs::rename(&tmp, &target).with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFiles {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.pending {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex32_round_trip_and_rejects() {
+        let d = [0xabu8; 32];
+        let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(parse_hex32(&hex), Some(d));
+        assert_eq!(parse_hex32(&hex[1..]), None);
+        assert_eq!(parse_hex32(&format!("{}zz", &hex[..62])), None);
+        assert_eq!(parse_hex32(&"é".repeat(32)), None);
+    }
+
+    #[test]
+    fn atomic_files_leave_nothing_without_commit() {
+        let dir = std::env::temp_dir().join(format!("zkid-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("a.json");
+        {
+            let mut files = AtomicFiles::default();
+            files.write(&target, b"{}").unwrap();
+            assert!(AtomicFiles::temp_path(&target).exists());
+        }
+        assert!(!AtomicFiles::temp_path(&target).exists());
+        assert!(!target.exists());
+        let mut files = AtomicFiles::default();
+        files.write(&target, b"{}").unwrap();
+        files.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"{}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
