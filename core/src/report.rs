@@ -4,9 +4,10 @@
 //!
 //! Per output element:
 //! * requantized output: `s + 1` for the remainder range check (0 when `s = 0`), then the
-//!   clamp: an exact range check when the unclamped bound already fits `[lo, hi]`, else
-//!   two sign tests, `2(k + 2) + 2` with `k = bits(bound + max(|lo|, |hi|))`;
-//! * sign output: `bits(|acc| bound) + 4`; PReLU adds `k + 3` (sign test and product);
+//!   clamp: an exact range check when the unclamped bound already fits `[lo, hi]`, else one
+//!   decomposition and a zero test, `k + 7`, when the output span is `2^m` (all 8-bit
+//!   tensors), or two sign tests, `2(k + 2) + 2`, with `k = bits(bound + max(|lo|, |hi|))`;
+//! * sign output: `bits(|acc| bound) + 5`; PReLU adds `k + 3` (sign test and product);
 //! * max pool: `n(m + 1) + n - 1` for a window of `n` inputs of `m`-bit span;
 //! * reshape, transpose, concat: free; input pixels: an exact range check each.
 
@@ -98,7 +99,7 @@ pub fn node_constraints(model: &QModel, node: &Node) -> u64 {
     let n: usize = out.shape.iter().product();
     let bound = acc_bound(model, node);
     let stage: u64 = match (node.op.output_stage(), bound) {
-        (Some(OutputStage::Sign), Some(b)) => n as u64 * (bits_for(b) + 4),
+        (Some(OutputStage::Sign), Some(b)) => n as u64 * (bits_for(b) + 5),
         (Some(OutputStage::Requant(r)), Some(b)) => (0..n)
             .map(|i| {
                 let m = r.for_channel(crate::model::ops::channel_of(&out.shape, i));
@@ -110,7 +111,8 @@ pub fn node_constraints(model: &QModel, node: &Node) -> u64 {
                     in_range_cost(out.quant.lo, out.quant.hi)
                 } else {
                     let k = bits_for(qb + out.quant.lo.unsigned_abs().max(out.quant.hi.unsigned_abs()) as u128);
-                    2 * (k + 2) + 2
+                    let span = (hi - lo) as u128 + 1;
+                    if span.is_power_of_two() && u64::from(span.trailing_zeros()) < k { k + 7 } else { 2 * (k + 2) + 2 }
                 };
                 requant + clamp
             })

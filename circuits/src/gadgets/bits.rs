@@ -77,9 +77,9 @@ pub fn is_nonneg(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<Wi
     Ok(bits[k as usize].clone())
 }
 
-/// Returns the boolean `[x == 0]`. Enforces `x * inv = 1 - z` and `x * z = 0`.
-/// Cost: 2 constraints. When `x = 0` the hint `inv` is unconstrained (any value
-/// satisfies `0 * inv = 0`); `z` is determined either way.
+/// Returns the boolean `[x == 0]`. Enforces `x * inv = 1 - z`, `x * z = 0` and
+/// `z * inv = 0`; the last pins the hint `inv` to 0 when `x = 0`, so every witness is
+/// determined by `x` (no free variable for an auditor to flag). Cost: 3 constraints.
 pub fn is_zero(cs: &ConstraintSystemRef<Fr>, x: &Wire) -> SynResult<Wire> {
     let (inv, z) = match x.value {
         Some(v) => (Some(v.inverse().unwrap_or_default()), Some(if v.is_zero() { Fr::one() } else { Fr::zero() })),
@@ -89,6 +89,7 @@ pub fn is_zero(cs: &ConstraintSystemRef<Fr>, x: &Wire) -> SynResult<Wire> {
     let z = Wire::witness(cs, z)?;
     enforce(cs, x, &inv, &Wire::constant(Fr::one()).sub(&z))?;
     enforce(cs, x, &z, &Wire::zero())?;
+    enforce(cs, &z, &inv, &Wire::zero())?;
     Ok(z)
 }
 
@@ -143,7 +144,7 @@ mod tests {
 
     #[test]
     fn in_range_exact_bounds_and_cost() {
-        for (lo, hi, cost) in [(0, 255, 9), (-127, 127, 18), (3, 3, 1), (-1, 1, 6)] {
+        for (lo, hi, cost) in [(0, 255, 9), (-128, 127, 9), (-127, 127, 18), (3, 3, 1), (-1, 1, 6)] {
             for v in [lo - 1, lo, hi, hi + 1] {
                 let cs = prove_cs();
                 let x = alloc(&cs, v, 0);
@@ -179,11 +180,14 @@ mod tests {
             let cs = prove_cs();
             let x = alloc(&cs, v, 0);
             let z = is_zero(&cs, &x).unwrap();
-            assert_eq!(cs.num_constraints(), 2);
+            assert_eq!(z.value, Some(Fr::from(u64::from(v == 0))));
+            assert_eq!(cs.num_constraints(), 3);
             let r = r1cs(&cs);
             assert!(r.is_satisfied());
-            let col = column(&cs, &z);
-            assert!(!r.satisfied_with(col, Fr::one() - r.z[col]));
+            // Every witness (z and the inverse hint) is pinned.
+            for col in r.num_instance..r.z.len() {
+                assert!(!r.satisfied_with(col, r.z[col] + Fr::one()), "{v}: column {col} is free");
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use ark_relations::gr1cs::ConstraintSystemRef;
 /// Returns `sign(x) ∈ {-1, 0, 1}` for an integer `x` with `|x| <= bound`.
 ///
 /// `ge = [x >= 0]` from the decomposition of `x + 2^k` (`k = bits(bound)`), `z = [x == 0]`,
-/// `sign = 2*ge - 1 - z` (free). Cost: `k + 4` constraints.
+/// `sign = 2*ge - 1 - z` (free). Cost: `k + 5` constraints.
 pub fn sign(cs: &ConstraintSystemRef<Fr>, x: &Wire, bound: u64) -> SynResult<Wire> {
     let k = bits_for(bound as u128);
     let ge = is_nonneg(cs, x, k)?;
@@ -30,15 +30,14 @@ mod tests {
             let cs = prove_cs();
             let x = alloc(&cs, v, 0);
             let s = sign(&cs, &x, 1000).unwrap();
-            assert_eq!(cs.num_constraints(), bits_for(1000) as usize + 4);
+            assert_eq!(cs.num_constraints(), bits_for(1000) as usize + 5);
             assert_eq!(s.value, Some(fr_from_i64(v.signum())));
             let r = r1cs(&cs);
             assert!(r.is_satisfied());
-            // Every witness is bound, except the inverse hint of the zero test when x = 0
-            // (0 * inv = 0 for any inv); the output does not depend on it.
+            // Every witness is bound, including the zero test's inverse hint.
             let free: Vec<usize> =
                 (r.num_instance..r.z.len()).filter(|&c| r.satisfied_with(c, r.z[c] + Fr::one())).collect();
-            assert_eq!(free.len(), usize::from(v == 0), "{v}: free columns {free:?}");
+            assert!(free.is_empty(), "{v}: free columns {free:?}");
         }
     }
 

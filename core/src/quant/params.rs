@@ -21,8 +21,9 @@ pub struct QuantParams {
 impl QuantParams {
     /// Parameters for a `bits`-wide tensor covering the real range `[min, max]`.
     ///
-    /// Signed: `scale = max(|min|, |max|) / (2^(b-1) - 1)`, range `[-(2^(b-1) - 1), 2^(b-1) - 1]`
-    /// (symmetric, so negation never overflows). Non-negative (`min >= 0`):
+    /// Signed: `scale = max(|min|, |max|) / (2^(b-1) - 1)`, range `[-2^(b-1), 2^(b-1) - 1]`
+    /// (the scale is symmetric; the extra negative code keeps the span `2^b - 1`, which makes
+    /// range checks and clamps in the circuit a single bit decomposition). Non-negative (`min >= 0`):
     /// `scale = max / (2^b - 1)`, range `[0, 2^b - 1]`. A degenerate range (all zeros) gets
     /// scale 1.
     pub fn for_range(min: f64, max: f64, bits: u32) -> Self {
@@ -34,7 +35,7 @@ impl QuantParams {
             let hi = (1i64 << (bits - 1)) - 1;
             let amax = min.abs().max(max.abs());
             let scale = if amax > 0.0 { amax / hi as f64 } else { 1.0 };
-            Self { scale, lo: -hi, hi }
+            Self { scale, lo: -hi - 1, hi }
         }
     }
 
@@ -133,12 +134,12 @@ mod tests {
     }
 
     #[test]
-    fn signed_range_is_symmetric() {
+    fn signed_range_has_a_power_of_two_span() {
         let p = QuantParams::for_range(-1.0, 0.5, 8);
-        assert_eq!((p.lo, p.hi), (-127, 127));
+        assert_eq!((p.lo, p.hi), (-128, 127));
         assert_eq!(p.quantize(-1.0), -127);
         assert_eq!(p.quantize(1e30), 127);
-        assert_eq!(p.quantize(f64::NEG_INFINITY), -127);
+        assert_eq!(p.quantize(f64::NEG_INFINITY), -128);
     }
 
     #[test]
