@@ -152,7 +152,7 @@ pub fn layer_table(rows: &[LayerRow]) -> String {
         })
         .collect();
     table(
-        &["layer", "op (fused ONNX ops)", "output", "params", "acc bits", "est. constraints"],
+        &["layer", "op (fused ONNX ops)", "output", "params", "acc bits", "constraints"],
         &body,
         &[false, false, false, true, true, true],
     )

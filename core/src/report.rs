@@ -169,7 +169,8 @@ pub fn input_constraints(model: &QModel) -> u64 {
     t.shape.iter().product::<usize>() as u64 * in_range_cost(t.quant.lo, t.quant.hi)
 }
 
-/// Estimated total constraints (layers + input range checks).
+/// Exact constraints of the model itself: layers + input range checks (a statement adds
+/// its public-input bindings, the nonce and any commitments).
 pub fn estimated_constraints(model: &QModel) -> u64 {
     layer_table(model).iter().map(|r| r.constraints).sum::<u64>() + input_constraints(model)
 }

@@ -284,7 +284,7 @@ pub fn run(args: &Args) -> Result<()> {
 /// Prints the totals line.
 pub fn print_totals(t: &Totals) {
     println!(
-        "totals: {} params, {} activations, ~{} constraints ({} layers + {} input range checks)",
+        "totals: {} params, {} activations, {} constraints ({} layers + {} input range checks; a statement adds its public-input bindings)",
         ui::thousands(t.params as u64),
         ui::thousands(t.activations as u64),
         ui::thousands(t.constraints),

@@ -257,7 +257,7 @@ pub fn run(_args: &Args) -> Result<()> {
     print!(
         "{}",
         ui::table(
-            &["model", "params", "activations", "est. constraints", "compile", "integer inference"],
+            &["model", "params", "activations", "constraints", "compile", "integer inference"],
             &rows,
             &[false, true, true, true, true, true]
         )
