@@ -136,7 +136,8 @@ impl VerifyingKey {
     }
 }
 
-fn sha256(bytes: &[u8]) -> [u8; 32] {
+/// SHA-256 of `bytes` (the digest key files are pinned with).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(ring::digest::digest(&SHA256, bytes).as_ref());
     out

@@ -100,6 +100,18 @@ pub fn setup<R: RngCore + CryptoRng>(
     Ok((ProvingKeyFile::new(pk, model.digest, id.clone())?, VerifyingKeyFile::new(vk, model.digest, id)?))
 }
 
+/// Number of R1CS constraints of `statement` over `model`, from a key-generation-mode
+/// synthesis (no witness; cheap next to the setup itself).
+pub fn constraint_count(model: &LoadedModel, statement: Statement) -> Result<usize> {
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
+    let Statement::Infer(spec) = statement;
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_mode(SynthesisMode::Setup);
+    InferCircuit { model: &model.model, spec, witness: None }.generate_constraints(cs.clone())?;
+    cs.finalize();
+    Ok(cs.num_constraints())
+}
+
 /// A proof with its public signals and what it belongs to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProofEnvelope {

@@ -18,9 +18,9 @@ use crate::BadInput;
 use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use zkid_circuits::statement::{InferCircuit, InferSpec, InputMode, OutputMode};
+use zkid_circuits::statement::{InferSpec, InputMode, OutputMode};
 use zkid_prover::statement::LoadedModel;
-use zkid_prover::{ConstraintSynthesizer, ProvingKeyFile, Statement, VerifyingKeyFile};
+use zkid_prover::{ProvingKeyFile, Statement, VerifyingKeyFile};
 
 /// File name of the proving key in a keys directory.
 pub const PROVING_KEY: &str = "proving.key";
@@ -207,22 +207,9 @@ pub fn load_model(path: &Path) -> Result<LoadedModel> {
     LoadedModel::from_bytes(&bytes).with_context(|| BadInput(format!("cannot load model {}", path.display())))
 }
 
-/// Number of R1CS constraints of `statement` over `model`, from a setup-mode synthesis
-/// (no witness, no matrices; cheap next to the setup itself).
-///
-/// The prover reports the exact shape only when proving (`ProveReport::shape`); this gives
-/// `setup` the constraint count for `keys.json` without a proof.
+/// Number of R1CS constraints of `statement` over `model` (for `keys.json` and `bench`).
 pub fn count_constraints(model: &LoadedModel, statement: Statement) -> Result<u64> {
-    use ark_relations::gr1cs::{ConstraintSystem, OptimizationGoal, SynthesisMode};
-    let Statement::Infer(spec) = statement;
-    let cs = ConstraintSystem::<zkid_prover::Fr>::new_ref();
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Setup);
-    InferCircuit { model: &model.model, spec, witness: None }
-        .generate_constraints(cs.clone())
-        .map_err(|e| anyhow!("constraint synthesis failed: {e}"))?;
-    cs.finalize();
-    Ok(cs.num_constraints() as u64)
+    Ok(zkid_prover::statement::constraint_count(model, statement)? as u64)
 }
 
 /// A set of files written all-or-nothing: each is written to a temporary name in its

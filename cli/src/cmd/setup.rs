@@ -186,5 +186,5 @@ fn write_keys(args: &Args, model: &statement::LoadedModel, statement: statement:
 
 /// SHA-256 of `bytes`, hex.
 fn sha256_hex(bytes: &[u8]) -> String {
-    hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
+    hex(&zkid_prover::keys::sha256(bytes))
 }
