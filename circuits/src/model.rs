@@ -13,7 +13,7 @@ use crate::field::{Fr, fr_from_i64};
 use crate::gadgets::{self, bits::bits_for};
 use crate::wire::{SynResult, Wire};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
-use zkid_core::model::ops::{Op, OutputStage, channel_of};
+use zkid_core::model::ops::{Op, OutputStage, channel_of, per_channel};
 use zkid_core::model::{Node, QModel};
 use zkid_core::report::acc_bound;
 use zkid_core::{NodeTrace, Trace};
@@ -30,10 +30,6 @@ pub fn alloc_input(cs: &ConstraintSystemRef<Fr>, model: &QModel, input: Option<&
             Ok(w)
         })
         .collect()
-}
-
-fn per<T: Copy>(v: &[T], c: usize) -> T {
-    if v.len() == 1 { v[0] } else { v[c] }
 }
 
 /// The output stage of a linear node applied to its accumulator wires.
@@ -154,8 +150,8 @@ pub fn synthesize_counted(
                     .map(|(i, w)| {
                         let c = channel_of(in_shape, i);
                         Wire::linear_with_value(
-                            [(fr_from_i64(per(&a.mult, c)), w)],
-                            fr_from_i64(per(&a.bias, c)),
+                            [(fr_from_i64(per_channel(&a.mult, c)), w)],
+                            fr_from_i64(per_channel(&a.bias, c)),
                             acc_val(i),
                         )
                     })
@@ -178,7 +174,7 @@ pub fn synthesize_counted(
                     .iter()
                     .enumerate()
                     .map(|(i, w)| {
-                        let neg = per(&p.neg, channel_of(in_shape, i));
+                        let neg = per_channel(&p.neg, channel_of(in_shape, i));
                         let ge = gadgets::is_nonneg(cs, w, k)?;
                         let gx = ge.mul(w, cs)?;
                         Ok(Wire::linear_with_value(

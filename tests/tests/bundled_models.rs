@@ -1,10 +1,9 @@
 //! End to end on the bundled models: import, compile, fidelity, accuracy, `.zkm` round trip.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 
-use zkid_core::model::Preprocess;
 use zkid_core::npy::split_batch;
 use zkid_core::onnx::{CompileOptions, Compiled, Reference, compile, import};
-use zkid_core::{FTensor, zkm};
+use zkid_core::zkm;
 use zkid_tests::{load_npy, onnx_bytes};
 
 fn compile_bundled(name: &str) -> Compiled {
@@ -121,8 +120,6 @@ fn trace_records_the_witness() {
             }
         }
     }
-    let _ = FTensor::zeros(vec![1]);
-    let _ = Preprocess::default();
 }
 
 /// Percentile calibration works end to end and keeps the digits model accurate.

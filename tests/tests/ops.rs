@@ -218,8 +218,6 @@ fn sign_after_conv_is_a_sign_stage() {
         let t = c.model.infer(&q).unwrap();
         assert_eq!(t.output().data(), naive::eval(&c.model, q.data())[c.model.output().index()].as_deref().unwrap());
         // The float sign agrees except where the pre-activation is within quantization noise.
-        let pre = OnnxBuilder::new(&[1, 1, 6, 6]);
-        let _ = pre;
         let f = reference.run(&x).unwrap();
         let agree = t.output().data().iter().zip(f.data()).filter(|(a, b)| **a as f32 == **b).count();
         assert!(agree >= 30, "sign agreement {agree}/32 (input scale {in_scale})");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use zkid_core::fidelity::Fidelity;
 use zkid_core::model::{Layout, Preprocess};
 use zkid_core::onnx::{self, CompileOptions, Compiled};
-use zkid_core::quant::{CalibrationMethod, QuantConfig};
+use zkid_core::quant::{CalibrationMode, QuantConfig};
 use zkid_core::report::{self, LayerRow};
 use zkid_core::{FTensor, QModel, npy, zkm};
 
@@ -119,10 +119,10 @@ struct ConfigJson {
     calibration: String,
 }
 
-fn calibration_label(c: CalibrationMethod) -> String {
+fn calibration_label(c: CalibrationMode) -> String {
     match c {
-        CalibrationMethod::MinMax => "minmax".into(),
-        CalibrationMethod::Percentile(p) => format!("percentile {p}"),
+        CalibrationMode::MinMax => "minmax".into(),
+        CalibrationMode::Percentile(p) => format!("percentile {p}"),
     }
 }
 
@@ -188,7 +188,7 @@ pub fn run(args: &Args) -> Result<()> {
         weight_bits: args.weight_bits,
         act_bits: args.act_bits,
         mult_bits: args.mult_bits,
-        calibration: args.percentile.map_or(CalibrationMethod::MinMax, CalibrationMethod::Percentile),
+        calibration: args.percentile.map_or(CalibrationMode::MinMax, CalibrationMode::Percentile),
     };
     config.validate().map_err(|e| anyhow::anyhow!(BadInput(format!("invalid quantization settings: {e}"))))?;
     let layout = match args.layout {

@@ -5,8 +5,6 @@ use crate::error::{CoreError, Result};
 use crate::float::FGraph;
 use crate::tensor::FTensor;
 
-pub use super::params::CalibrationMode as CalibrationMethod;
-
 /// Observed real range of one tensor.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {

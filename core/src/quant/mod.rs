@@ -6,7 +6,7 @@ pub mod params;
 pub mod quantize;
 pub mod requant;
 
-pub use calibrate::{CalibrationMethod, Calibrator, Range};
-pub use params::{QuantConfig, QuantParams};
+pub use calibrate::{Calibrator, Range};
+pub use params::{CalibrationMode, QuantConfig, QuantParams};
 pub use quantize::quantize;
 pub use requant::{Clamp, Multiplier, Requant, RequantStep};

@@ -139,8 +139,6 @@ pub fn quantize(
         };
         let label = if sign_stage { format!("{}+Sign", n.label) } else { n.label.clone() };
         let qin = |i: usize| tensors[n.inputs[i].index()].quant;
-        let out_shape = tensors[output.index()].shape.clone();
-        let channels = if out_shape.len() >= 2 { out_shape[1] } else { 1 };
         // Output parameters and a requant stage built from per-channel accumulator scales.
         let stage = |acc_scales: &[f64], act: Act, tensors: &mut Vec<TensorInfo>| -> Result<OutputStage> {
             if sign_stage {
@@ -202,9 +200,7 @@ pub fn quantize(
                         ctx.int(bc as f64 / sc, "offset")
                     })
                     .collect::<Result<Vec<_>>>()?;
-                let stage_scales = if acc.len() == 1 { vec![acc[0]] } else { acc.clone() };
-                let _ = channels;
-                Op::Affine(ops::Affine { mult: mq, bias, out: stage(&stage_scales, *act, &mut tensors)? })
+                Op::Affine(ops::Affine { mult: mq, bias, out: stage(&acc, *act, &mut tensors)? })
             }
             FOp::AvgPool { geom, act } => {
                 let k = (geom.kernel[0] * geom.kernel[1]) as f64;

@@ -107,6 +107,6 @@ pub fn channel_of(shape: &[usize], i: usize) -> usize {
 }
 
 /// Per-channel vectors are either a single broadcast value or one value per channel.
-pub(crate) fn per_channel<T: Copy>(v: &[T], c: usize) -> T {
+pub fn per_channel<T: Copy>(v: &[T], c: usize) -> T {
     if v.len() == 1 { v[0] } else { v[c] }
 }
