@@ -7,6 +7,7 @@
 
 pub mod field;
 pub mod gadgets;
+pub mod iris;
 pub mod model;
 pub mod poseidon;
 pub mod r1cs;

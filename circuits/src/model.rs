@@ -11,6 +11,7 @@
 
 use crate::field::{Fr, fr_from_i64};
 use crate::gadgets::{self, bits::bits_for};
+use crate::iris::{self, PixelWires};
 use crate::wire::{SynResult, Wire};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use zkid_core::model::ops::{Op, OutputStage, channel_of, per_channel};
@@ -18,18 +19,32 @@ use zkid_core::model::{Node, QModel};
 use zkid_core::report::acc_bound;
 use zkid_core::{NodeTrace, Trace};
 
+/// The allocated, range-checked model input.
+pub struct ModelInput {
+    /// One wire per input element.
+    pub values: Vec<Wire>,
+    /// For an iris-code model, each value's pixel and valid-bit variables.
+    iris: Option<Vec<PixelWires>>,
+}
+
 /// Allocates the private model input (values from `input` when proving) and range-checks
-/// every element to the input tensor's `[lo, hi]`.
-pub fn alloc_input(cs: &ConstraintSystemRef<Fr>, model: &QModel, input: Option<&[i64]>) -> SynResult<Vec<Wire>> {
+/// every element to the input tensor's `[lo, hi]` (an iris-code model's input is split into
+/// its pixel and valid bit, 9 constraints per pixel; see [`crate::iris`]).
+pub fn alloc_input(cs: &ConstraintSystemRef<Fr>, model: &QModel, input: Option<&[i64]>) -> SynResult<ModelInput> {
     let t = model.tensor(model.input());
     let n: usize = t.shape.iter().product();
-    (0..n)
+    if zkid_core::iris::filter_bank(model).is_some() {
+        let px = (0..n).map(|i| PixelWires::alloc(cs, input.map(|x| x[i]))).collect::<SynResult<Vec<_>>>()?;
+        return Ok(ModelInput { values: px.iter().map(PixelWires::value).collect(), iris: Some(px) });
+    }
+    let values = (0..n)
         .map(|i| {
             let w = Wire::witness(cs, input.map(|x| fr_from_i64(x[i])))?;
             gadgets::in_range(cs, &w, t.quant.lo, t.quant.hi)?;
             Ok(w)
         })
-        .collect()
+        .collect::<SynResult<Vec<_>>>()?;
+    Ok(ModelInput { values, iris: None })
 }
 
 /// The output stage of a linear node applied to its accumulator wires.
@@ -69,7 +84,7 @@ fn finish(
 pub fn synthesize(
     cs: &ConstraintSystemRef<Fr>,
     model: &QModel,
-    input: Vec<Wire>,
+    input: ModelInput,
     trace: Option<&Trace>,
 ) -> SynResult<Vec<Wire>> {
     synthesize_counted(cs, model, input, trace, &mut |_, _| {})
@@ -90,12 +105,12 @@ pub fn layer_constraints(model: &QModel) -> SynResult<Vec<(String, usize)>> {
 pub fn synthesize_counted(
     cs: &ConstraintSystemRef<Fr>,
     model: &QModel,
-    input: Vec<Wire>,
+    input: ModelInput,
     trace: Option<&Trace>,
     counted: &mut dyn FnMut(&str, usize),
 ) -> SynResult<Vec<Wire>> {
     let mut vals: Vec<Option<Vec<Wire>>> = vec![None; model.tensors().len()];
-    vals[model.input().index()] = Some(input);
+    vals[model.input().index()] = Some(input.values);
     for (ni, node) in model.nodes().iter().enumerate() {
         let before = cs.num_constraints();
         let nt = trace.and_then(|t| t.node(ni));
@@ -199,6 +214,11 @@ pub fn synthesize_counted(
                     .enumerate()
                     .map(|(o, win)| gadgets::max(cs, win, q.lo, q.hi, out_vals.map(|v| v[o])))
                     .collect::<SynResult<Vec<_>>>()?
+            }
+            Op::IrisCode(b) => {
+                // Validation guarantees the bank reads the model input, allocated as pixels.
+                let px = input.iris.as_deref().ok_or(SynthesisError::Unsatisfiable)?;
+                iris::synthesize(cs, b, px, nt)?
             }
             Op::Reshape => x.clone(),
             Op::Transpose(t) => t.source_indices(in_shape).into_iter().map(|i| x[i].clone()).collect(),

@@ -20,6 +20,8 @@ pub struct NodeTrace {
     pub steps: Vec<RequantStep>,
     /// For max pooling, the flat input index of each output's maximum.
     pub argmax: Vec<u32>,
+    /// For the iris filter bank, the number of invalid pixels in each response's patch.
+    pub invalid: Vec<i64>,
 }
 
 /// The full record of one inference: every tensor value and every node's intermediates.
@@ -139,6 +141,12 @@ impl QModel {
                     let (out, arg) = p.select(x);
                     trace.argmax = arg;
                     Some(out)
+                }
+                Op::IrisCode(b) => {
+                    let e = b.evaluate(x);
+                    trace.acc = e.acc;
+                    trace.invalid = e.invalid;
+                    Some(e.out)
                 }
                 Op::Reshape => Some(x.to_vec()),
                 Op::Transpose(t) => Some(t.source_indices(in_shape).into_iter().map(|i| x[i]).collect()),

@@ -29,6 +29,7 @@ pub mod fidelity;
 pub mod float;
 pub mod format;
 pub mod infer;
+pub mod iris;
 pub mod model;
 #[cfg(feature = "onnx")]
 pub mod onnx;

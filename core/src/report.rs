@@ -72,6 +72,7 @@ pub fn acc_bound(model: &QModel, node: &Node) -> Option<u128> {
             let m = p.neg.iter().map(|&v| abs(v)).chain([abs(p.pos)]).max().unwrap_or(0);
             Some(m * amax(0))
         }
+        Op::IrisCode(b) => Some(u128::from(b.filters.iter().map(|k| k.abs_sum()).max().unwrap_or(0)) * 255),
         Op::MaxPool(_) | Op::Reshape | Op::Transpose(_) | Op::Concat(_) => None,
     }
 }
@@ -138,6 +139,14 @@ pub fn node_constraints(model: &QModel, node: &Node) -> u64 {
             });
             total
         }
+        // Per response: two code-bit decompositions of k + 2 and 7 for the mask bit (the
+        // circuits crate's `iris` module).
+        Op::IrisCode(b) => (0..b.filters.len())
+            .map(|f| {
+                let k = bits_for(u128::from(b.filters[f].abs_sum()) * 255);
+                (b.probes[0] * b.probes[1]) as u64 * (2 * (k + 2) + 7)
+            })
+            .sum(),
         _ => 0,
     };
     stage + extra
@@ -166,7 +175,9 @@ pub fn layer_table(model: &QModel) -> Vec<LayerRow> {
 /// Constraints for range-checking the private input.
 pub fn input_constraints(model: &QModel) -> u64 {
     let t = model.tensor(model.input());
-    t.shape.iter().product::<usize>() as u64 * in_range_cost(t.quant.lo, t.quant.hi)
+    // An iris-code input is allocated as an 8-bit pixel and a valid bit: 9 per value.
+    let per = if crate::iris::filter_bank(model).is_some() { 9 } else { in_range_cost(t.quant.lo, t.quant.hi) };
+    t.shape.iter().product::<usize>() as u64 * per
 }
 
 /// Exact constraints of the model itself: layers + input range checks (a statement adds

@@ -176,6 +176,43 @@ pub fn eval(model: &QModel, input: &[i64]) -> Vec<Option<Vec<i64>>> {
                 }
                 y
             }
+            Op::IrisCode(b) => {
+                // open-iris 1.11.2 `_convolve` written out: wrap-padded columns, rows cut short
+                // with a centred kernel slice, code = S > 0, zkid's mask rule.
+                let [h, w] = b.image;
+                let resp = b.filters.len() * b.probes[0] * b.probes[1];
+                let mut y = vec![0i64; 4 * resp];
+                let mut r = 0;
+                for k in &b.filters {
+                    let (pr, pc) = ((k.rows / 2) as i64, (k.cols / 2) as i64);
+                    for i in 0..b.probes[0] {
+                        for j in 0..b.probes[1] {
+                            let (row, col) = ((i * b.stride[0]) as i64, (j * b.stride[1]) as i64);
+                            let rtop = (row - pr).max(0);
+                            let rbot = (row + pr + 1).min(h as i64);
+                            let ktop = pr - (rbot - rtop) / 2;
+                            let (mut sre, mut sim, mut all_valid) = (0i64, 0i64, true);
+                            for (a, yy) in (rtop..rbot).enumerate() {
+                                for t in 0..k.cols as i64 {
+                                    let xx = (col - pc + t).rem_euclid(w as i64);
+                                    let v = x[(yy * w as i64 + xx) as usize];
+                                    let tap = ((ktop + a as i64) * k.cols as i64 + t) as usize;
+                                    sre += (v % 256) * k.re[tap];
+                                    sim += (v % 256) * k.im[tap];
+                                    all_valid &= v >= 256;
+                                }
+                            }
+                            let m = i64::from(all_valid && (sre, sim) != (0, 0));
+                            y[2 * r] = i64::from(sre > 0);
+                            y[2 * r + 1] = i64::from(sim > 0);
+                            y[2 * resp + 2 * r] = m;
+                            y[2 * resp + 2 * r + 1] = m;
+                            r += 1;
+                        }
+                    }
+                }
+                y
+            }
             Op::Concat(c) => {
                 let mut y = vec![0i64; n];
                 let inner: usize = ys[c.axis + 1..].iter().product();

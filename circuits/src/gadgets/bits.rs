@@ -37,6 +37,26 @@ pub fn decompose(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<Ve
     Ok(bits)
 }
 
+/// Allocates a private integer `x ∈ [0, 2^n)` as a single variable. Cost: `n` constraints
+/// (one fewer than [`decompose`] of an existing wire): bits `1..n` are variables, bit 0 is
+/// the linear combination `x - Σ_{i>=1} b_i 2^i`, and all `n` are constrained boolean.
+/// A `value` of `2^n` or more makes the system unsatisfied.
+pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -> SynResult<Wire> {
+    if n == 0 || n > 63 {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let x = Wire::witness(cs, value.map(Fr::from))?;
+    let one = Wire::constant(Fr::one());
+    let mut low = x.clone();
+    for i in 1..n {
+        let b = Wire::witness(cs, value.map(|v| Fr::from((v >> i) & 1)))?;
+        enforce(cs, &b, &b.sub(&one), &Wire::zero())?;
+        low = low.sub(&b.scale(pow2(i)));
+    }
+    enforce(cs, &low, &low.sub(&one), &Wire::zero())?;
+    Ok(x)
+}
+
 /// Enforces `0 <= x < 2^n`. Cost: `n + 1` constraints.
 pub fn range_check(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<()> {
     decompose(cs, x, n).map(|_| ())
@@ -132,6 +152,32 @@ mod tests {
             decompose(&cs, &x, 8).unwrap();
             assert!(!r1cs(&cs).is_satisfied(), "{v}");
         }
+    }
+
+    #[test]
+    fn alloc_bounded_cost_range_and_tamper() {
+        for (v, n) in [(0u64, 8u32), (201, 8), (255, 8), (1, 1), (0, 1)] {
+            let cs = prove_cs();
+            let x = alloc_bounded(&cs, Some(v), n).unwrap();
+            assert_eq!(cs.num_constraints(), n as usize);
+            assert_eq!(x.value, Some(Fr::from(v)));
+            let r = r1cs(&cs);
+            assert!(r.is_satisfied());
+            // Every bit variable is pinned: flipping it breaks booleanity of bit 0.
+            for col in column(&cs, &x) + 1..r.z.len() {
+                assert!(!r.satisfied_with(col, Fr::one() - r.z[col]), "{v}: bit column {col}");
+            }
+            // A value off the 0/1 grid is impossible for x: x + 1/2 breaks bit 0.
+            assert!(!r.satisfied_with(column(&cs, &x), r.z[column(&cs, &x)] + Fr::from(2u64).inverse().unwrap()));
+        }
+        for (v, n) in [(256u64, 8u32), (2, 1), (1 << 20, 8)] {
+            let cs = prove_cs();
+            alloc_bounded(&cs, Some(v), n).unwrap();
+            assert!(!r1cs(&cs).is_satisfied(), "{v} must not fit {n} bits");
+        }
+        let cs = setup_cs();
+        alloc_bounded(&cs, None, 8).unwrap();
+        assert_eq!(cs.num_constraints(), 8);
     }
 
     #[test]

@@ -7,12 +7,16 @@
 
 pub mod bits;
 pub mod clamp;
+pub mod distance;
+pub mod hamming;
 pub mod max;
 pub mod requant;
 pub mod sign;
 
-pub use bits::{decompose, in_range, is_nonneg, is_zero, range_check};
+pub use bits::{alloc_bounded, decompose, in_range, is_nonneg, is_zero, range_check};
 pub use clamp::clamp;
+pub use distance::l2_verdict;
+pub use hamming::{BitRows, ShiftCounts, TAU_ONE, hd_verdict, rotation_counts};
 pub use max::max;
 pub use requant::requantize;
 pub use sign::sign;

