@@ -38,6 +38,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Time setup, proving (per phase) and verification; key sizes and peak memory.
     Bench(cmd::bench::Args),
+    /// Capture-device keys and attestations: sign a proof's image commitment `c_img`.
+    Attest(cmd::attest::Args),
 }
 
 /// Marks an error as caused by unusable input (exit code 2) rather than a failed operation.
@@ -115,6 +117,7 @@ fn main() -> ExitCode {
         Command::Prove(args) => cmd::prove::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),
+        Command::Attest(args) => cmd::attest::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,7 +19,8 @@ pub const PROBE_ROWS: usize = 16;
 /// Probe columns.
 pub const PROBE_COLS: usize = 256;
 
-/// Builds the iris-code model from the package's integer filter taps.
+/// Builds the iris-code model from the package's integer filter taps (open-iris 1.11.2
+/// geometry: 128 × 512 image, 16 × 256 probes).
 pub fn model(filters: Vec<FilterTaps>, name: &str) -> Result<QModel> {
     let bank = IrisCode {
         image: [IMAGE_ROWS, IMAGE_COLS],
@@ -27,6 +28,11 @@ pub fn model(filters: Vec<FilterTaps>, name: &str) -> Result<QModel> {
         stride: [IMAGE_ROWS / PROBE_ROWS, IMAGE_COLS / PROBE_COLS],
         filters,
     };
+    model_from_bank(bank, name)
+}
+
+/// Builds an iris-code model for any filter-bank geometry (tests use small ones).
+pub fn model_from_bank(bank: IrisCode, name: &str) -> Result<QModel> {
     let input = TensorInfo {
         name: "normalized_iris".into(),
         shape: bank.in_shape(),

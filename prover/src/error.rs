@@ -163,4 +163,70 @@ pub enum ProverError {
     /// The proof's nonce is not the verifier's challenge.
     #[error("the proof answers another challenge (nonce mismatch)")]
     NonceMismatch,
+
+    /// A capture-device key is malformed: unknown algorithm, bad hex, wrong length, not an
+    /// uncompressed P-256 point, or a PKCS#8 document ring rejects. The message says which;
+    /// it never contains key bytes.
+    #[error("malformed device key: {0}")]
+    DeviceKeyFormat(String),
+
+    /// A capture attestation (its JSON) is malformed: not JSON, a missing field, unknown
+    /// algorithm, bad hex, wrong signature length.
+    #[error("malformed capture attestation: {0}")]
+    AttestationFormat(String),
+
+    /// The attestation was made with another signature algorithm than the device key it is
+    /// checked with: it cannot come from this device.
+    #[error("the capture attestation was made with {attestation}, the device key is {key}")]
+    AttestationAlgMismatch {
+        /// Algorithm of the device public key.
+        key: crate::attest::DeviceKeyAlg,
+        /// Algorithm named in the attestation.
+        attestation: crate::attest::DeviceKeyAlg,
+    },
+
+    /// The attestation's signature does not verify: it was not made by this device key over
+    /// this commitment (or the key is not a valid curve point).
+    #[error("the capture attestation does not verify: not signed by this device key for this commitment")]
+    AttestationInvalid,
+
+    /// A sealing key of the wrong length was supplied.
+    #[error("a sealing key must be {expected} bytes, got {got}")]
+    SealingKeyLength {
+        /// Required length (32: AES-256).
+        expected: usize,
+        /// Length supplied.
+        got: usize,
+    },
+
+    /// A sealed blob ends before its header and authentication tag are complete.
+    #[error("sealed blob truncated: need at least {needed} bytes, found {found}")]
+    SealTruncated {
+        /// Bytes of header and tag every blob has.
+        needed: usize,
+        /// Bytes present.
+        found: usize,
+    },
+
+    /// The bytes are not a zkid sealed blob (bad magic).
+    #[error("not a zkid sealed blob (bad magic)")]
+    SealBadMagic,
+
+    /// The sealed blob was written by an incompatible format version.
+    #[error("unsupported sealed blob version {found} (this build reads version {supported})")]
+    SealUnsupportedVersion {
+        /// Version in the blob.
+        found: u8,
+        /// Version this build reads.
+        supported: u8,
+    },
+
+    /// AES-GCM authentication failed. AEAD cannot tell the causes apart, so all are named.
+    #[error("cannot unseal: wrong key, another model or label, or a corrupted blob")]
+    SealAuthFailed,
+
+    /// The system random generator or the crypto backend failed (key generation, a nonce,
+    /// an ECDSA signature). Names the operation only.
+    #[error("cryptographic operation failed: {0}")]
+    Crypto(&'static str),
 }

@@ -29,12 +29,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod attest;
+pub mod biometric;
 pub mod error;
 pub mod groth16;
 pub mod json;
 pub mod keys;
 pub mod proof;
 pub mod reduction;
+pub mod seal;
 pub mod statement;
 
 #[cfg(test)]
@@ -44,6 +47,7 @@ mod tests;
 pub type Fr = ark_bn254::Fr;
 
 pub use ark_relations::gr1cs::ConstraintSynthesizer;
+pub use attest::{Attestation, DeviceKeyAlg, DevicePublicKey, DeviceSigningKey, verify_attestation};
 pub use error::{KeyKind, ProverError, Result};
 pub use groth16::{
     CircuitShape, NoObserver, ProveObserver, ProvePhase, ProveReport, ProveTimings, prove, prove_from_evaluations,
@@ -56,6 +60,10 @@ pub use proof::Proof;
 /// [`setup_dev`] (tests pass a seeded ChaCha RNG instead).
 pub use rand::rngs::OsRng;
 pub use reduction::CircomReduction;
+pub use seal::{SealingKey, seal, unseal};
 pub use statement::{
     InferProof, LoadedModel, ProofEnvelope, Statement, prove_infer, prove_infer_raw, setup, verify_envelope,
 };
+/// A buffer zeroized on drop: what secret outputs ([`DeviceSigningKey::to_pkcs8`],
+/// [`unseal`]) are returned in.
+pub use zeroize::Zeroizing;

@@ -15,7 +15,9 @@ use ark_ff::UniformRand;
 use rand::{CryptoRng, RngCore};
 use serde_json::{Value, json};
 use std::path::Path;
-use zkid_circuits::statement::{InferCircuit, InferPublic, InferSpec, InferWitness, InputMode, OutputMode};
+use zkid_circuits::statement::{
+    InferCircuit, InferPublic, InferSpec, InferWitness, InputMode, MatchCircuit, MatchSpec, OutputMode,
+};
 use zkid_core::{FTensor, ModelDigest, QModel, QTensor, zkm};
 
 /// A compiled model with its digest (its identity in keys and proofs).
@@ -46,13 +48,53 @@ impl LoadedModel {
 pub enum Statement {
     /// `y = QModel(x)` ([`InferSpec`] chooses which of x, y are committed or public).
     Infer(InferSpec),
+    /// Enrollment: "`T = QModel(I)`, `c_img` commits to `I`, `c_tpl` commits to `T`";
+    /// public `c_img`, `c_tpl`, `nonce` (the `infer` circuit with input and output committed).
+    Enroll,
+    /// Match against an enrolled template (see [`zkid_circuits::statement::matching`]);
+    /// public `c_img`, `c_tpl`, `τ`, `verdict`, `nonce`.
+    Match(MatchSpec),
+}
+
+/// The `infer` shape an enrollment proves.
+pub const ENROLL_SPEC: InferSpec = InferSpec { input: InputMode::Committed, output: OutputMode::Committed };
+
+/// A statement's circuit over a model, with or without a witness.
+pub(crate) enum AnyCircuit<'a> {
+    /// `infer` and `enroll`.
+    Infer(InferCircuit<'a>),
+    /// `match`.
+    Match(MatchCircuit<'a>),
+}
+
+impl ark_relations::gr1cs::ConstraintSynthesizer<Fr> for AnyCircuit<'_> {
+    fn generate_constraints(
+        self,
+        cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>,
+    ) -> ark_relations::gr1cs::Result<()> {
+        match self {
+            AnyCircuit::Infer(c) => c.generate_constraints(cs),
+            AnyCircuit::Match(c) => c.generate_constraints(cs),
+        }
+    }
 }
 
 impl Statement {
+    /// The circuit of this statement over `model`, without a witness (key generation).
+    pub(crate) fn shape<'a>(&self, model: &'a QModel) -> AnyCircuit<'a> {
+        match *self {
+            Statement::Infer(spec) => AnyCircuit::Infer(InferCircuit { model, spec, witness: None }),
+            Statement::Enroll => AnyCircuit::Infer(InferCircuit { model, spec: ENROLL_SPEC, witness: None }),
+            Statement::Match(spec) => AnyCircuit::Match(MatchCircuit { model, spec, witness: None }),
+        }
+    }
+
     /// Stable identifier stored in key files and proof envelopes, e.g.
-    /// `infer(input=private,output=public)`.
+    /// `infer(input=private,output=public)`, `enroll`, `match(max_shift=15,min_bits=4096)`.
     pub fn id(&self) -> String {
         match self {
+            Statement::Enroll => "enroll".into(),
+            Statement::Match(m) => format!("match(max_shift={},min_bits={})", m.max_shift, m.min_bits),
             Statement::Infer(s) => {
                 let i = match s.input {
                     InputMode::Private => "private",
@@ -70,6 +112,20 @@ impl Statement {
     /// Parses an identifier produced by [`Statement::id`].
     pub fn from_id(id: &str) -> Result<Self> {
         let bad = || ProverError::InvalidInput(format!("unknown statement `{id}`"));
+        if id == "enroll" {
+            return Ok(Statement::Enroll);
+        }
+        if let Some(inner) = id.strip_prefix("match(").and_then(|r| r.strip_suffix(')')) {
+            let mut spec = MatchSpec::default();
+            for part in inner.split(',') {
+                match part.split_once('=') {
+                    Some(("max_shift", v)) => spec.max_shift = v.parse().map_err(|_| bad())?,
+                    Some(("min_bits", v)) => spec.min_bits = v.parse().map_err(|_| bad())?,
+                    _ => return Err(bad()),
+                }
+            }
+            return Ok(Statement::Match(spec));
+        }
         let inner = id.strip_prefix("infer(").and_then(|r| r.strip_suffix(')')).ok_or_else(bad)?;
         let (mut input, mut output) = (None, None);
         for part in inner.split(',') {
@@ -94,8 +150,7 @@ pub fn setup<R: RngCore + CryptoRng>(
     statement: Statement,
     rng: &mut R,
 ) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
-    let Statement::Infer(spec) = statement;
-    let (pk, vk) = setup_dev(InferCircuit { model: &model.model, spec, witness: None }, rng)?;
+    let (pk, vk) = setup_dev(statement.shape(&model.model), rng)?;
     let id = statement.id();
     Ok((ProvingKeyFile::new(pk, model.digest, id.clone())?, VerifyingKeyFile::new(vk, model.digest, id)?))
 }
@@ -104,10 +159,9 @@ pub fn setup<R: RngCore + CryptoRng>(
 /// synthesis (no witness; cheap next to the setup itself).
 pub fn constraint_count(model: &LoadedModel, statement: Statement) -> Result<usize> {
     use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
-    let Statement::Infer(spec) = statement;
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_mode(SynthesisMode::Setup);
-    InferCircuit { model: &model.model, spec, witness: None }.generate_constraints(cs.clone())?;
+    statement.shape(&model.model).generate_constraints(cs.clone())?;
     cs.finalize();
     Ok(cs.num_constraints())
 }
@@ -213,7 +267,12 @@ pub fn prove_infer<R: RngCore + CryptoRng>(
 ) -> Result<InferProof> {
     let statement = Statement::from_id(&pk.header.statement_id)?;
     pk.check_for(&model.digest, &statement.id())?;
-    let Statement::Infer(spec) = statement;
+    let Statement::Infer(spec) = statement else {
+        return Err(ProverError::InvalidInput(format!(
+            "this proving key is for `{}`; use the matching prove call",
+            statement.id()
+        )));
+    };
     let trace = model.model.infer(input)?;
     let witness = InferWitness { input, trace: &trace, input_salt: Fr::rand(rng), output_salt: Fr::rand(rng) };
     let public = InferPublic::from_witness(&model.model, spec, &witness, nonce);
@@ -279,7 +338,9 @@ pub fn verify_envelope(vk: &VerifyingKeyFile, env: &ProofEnvelope, expected_nonc
 
 /// The outputs revealed by a public-output `infer` proof (as signed integers), if any.
 pub fn public_outputs(model: &QModel, statement: Statement, signals: &[Fr]) -> Option<Vec<i64>> {
-    let Statement::Infer(spec) = statement;
+    let Statement::Infer(spec) = statement else {
+        return None;
+    };
     if spec.output != OutputMode::Public {
         return None;
     }

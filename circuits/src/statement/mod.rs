@@ -2,5 +2,7 @@
 
 pub mod commit;
 pub mod infer;
+pub mod matching;
 
 pub use infer::{InferCircuit, InferPublic, InferSpec, InferWitness, InputMode, OutputMode};
+pub use matching::{MatchCircuit, MatchPublic, MatchSpec, MatchWitness};

@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run`.
 
+pub mod attest;
 pub mod bench;
 pub mod compile;
 pub mod demo;

@@ -1,0 +1,243 @@
+//! The biometric statements: `enroll` and `match`, for iris-code and embedding models.
+//!
+//! Enrollment proves the template of a capture and returns an [`Enrollment`]: the template
+//! and the salt of its commitment `c_tpl`. It stays on the device (sealed with
+//! [`crate::seal`]) and is the private input of every later `match` proof; only `c_tpl`
+//! is shared with verifiers.
+
+use crate::error::{ProverError, Result};
+use crate::groth16::{ProveObserver, ProveReport, prove_with_report};
+use crate::keys::ProvingKeyFile;
+use crate::statement::{ENROLL_SPEC, LoadedModel, ProofEnvelope, Statement};
+use crate::{Fr, json};
+use ark_ff::{BigInteger, PrimeField, UniformRand};
+use rand::{CryptoRng, RngCore};
+use zeroize::Zeroize;
+use zkid_circuits::statement::matching::{NativeMatch, max_tau, native_verdict};
+use zkid_circuits::statement::{
+    InferCircuit, InferPublic, InferWitness, MatchCircuit, MatchPublic, MatchSpec, MatchWitness, commit,
+};
+use zkid_core::QTensor;
+
+/// An enrolled template and the salt that opens `c_tpl`: on-device secret.
+///
+/// Zeroized on drop; `Debug` prints nothing secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Enrollment {
+    template: Vec<i64>,
+    salt: Fr,
+}
+
+impl std::fmt::Debug for Enrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Enrollment({} values, redacted)", self.template.len())
+    }
+}
+
+impl Drop for Enrollment {
+    fn drop(&mut self) {
+        self.template.zeroize();
+        self.salt.zeroize();
+    }
+}
+
+const ENROLLMENT_MAGIC: &[u8; 8] = b"ZKIDENR1";
+
+impl Enrollment {
+    /// The commitment `c_tpl` this enrollment opens, for a model with output range `[lo, hi]`.
+    pub fn commitment(&self, model: &LoadedModel) -> Fr {
+        let q = model.model.tensor(model.model.output()).quant;
+        commit::commit(&self.template, q.lo, q.hi, self.salt)
+    }
+
+    /// Serializes for sealing: magic, value count, values (i64 LE), salt (32 bytes LE).
+    pub fn to_bytes(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        let mut out = zeroize::Zeroizing::new(Vec::with_capacity(8 + 4 + 8 * self.template.len() + 32));
+        out.extend_from_slice(ENROLLMENT_MAGIC);
+        out.extend_from_slice(&(self.template.len() as u32).to_le_bytes());
+        for v in &self.template {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.salt.into_bigint().to_bytes_le());
+        out
+    }
+
+    /// Parses [`Enrollment::to_bytes`] and checks it fits `model` (length and value range).
+    pub fn from_bytes(model: &LoadedModel, bytes: &[u8]) -> Result<Self> {
+        let bad = |why: &str| ProverError::InvalidInput(format!("enrollment record: {why}"));
+        let rest = bytes.strip_prefix(ENROLLMENT_MAGIC.as_slice()).ok_or_else(|| bad("not a zkid enrollment"))?;
+        let (n, rest) = rest.split_first_chunk::<4>().ok_or_else(|| bad("truncated"))?;
+        let n = u32::from_le_bytes(*n) as usize;
+        let want: usize = model.model.output_shape().iter().product();
+        if n != want || rest.len() != 8 * n + 32 {
+            return Err(bad("its size does not match this model's template"));
+        }
+        let (vals, salt) = rest.split_at(8 * n);
+        let q = model.model.tensor(model.model.output()).quant;
+        let template = vals
+            .chunks_exact(8)
+            .map(|c| {
+                let v = i64::from_le_bytes(c.try_into().unwrap_or_default());
+                if (q.lo..=q.hi).contains(&v) { Ok(v) } else { Err(bad("a template value is out of range")) }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let salt = Fr::from_le_bytes_mod_order(salt);
+        Ok(Self { template, salt })
+    }
+
+    /// Number of template values.
+    pub fn len(&self) -> usize {
+        self.template.len()
+    }
+
+    /// Whether the template is empty (never for a valid model).
+    pub fn is_empty(&self) -> bool {
+        self.template.is_empty()
+    }
+}
+
+/// Everything an enrollment returns.
+pub struct EnrollProof {
+    /// Proof and public signals `[c_img, c_tpl, nonce]`, ready to send.
+    pub envelope: ProofEnvelope,
+    /// The public inputs, structured.
+    pub public: InferPublic,
+    /// The on-device secret for later matches (seal it).
+    pub enrollment: Enrollment,
+    /// Timings and circuit shape.
+    pub report: ProveReport,
+}
+
+fn expect_statement(pk: &ProvingKeyFile, model: &LoadedModel, what: &str) -> Result<Statement> {
+    let statement = Statement::from_id(&pk.header.statement_id)?;
+    pk.check_for(&model.digest, &statement.id())?;
+    let ok = matches!((what, statement), ("enroll", Statement::Enroll) | ("match", Statement::Match(_)));
+    if !ok {
+        return Err(ProverError::InvalidInput(format!("this proving key is for `{}`, not `{what}`", statement.id())));
+    }
+    Ok(statement)
+}
+
+fn envelope(pk: &ProvingKeyFile, model: &LoadedModel, report: &ProveReport, signals: Vec<Fr>) -> ProofEnvelope {
+    ProofEnvelope {
+        proof: report.proof.clone(),
+        public_signals: signals,
+        model_digest: model.digest,
+        statement: pk.header.statement_id.clone(),
+        vk_digest: pk.header.vk_digest,
+    }
+}
+
+/// Proves an enrollment of a quantized capture (for an iris model, build it with
+/// [`zkid_core::iris::input`]).
+pub fn prove_enroll<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    pk: &ProvingKeyFile,
+    input: &QTensor,
+    nonce: Fr,
+    rng: &mut R,
+    observer: &mut dyn ProveObserver,
+) -> Result<EnrollProof> {
+    expect_statement(pk, model, "enroll")?;
+    let trace = model.model.infer(input)?;
+    let witness = InferWitness { input, trace: &trace, input_salt: Fr::rand(rng), output_salt: Fr::rand(rng) };
+    let salt = witness.output_salt;
+    let public = InferPublic::from_witness(&model.model, ENROLL_SPEC, &witness, nonce);
+    let circuit = InferCircuit { model: &model.model, spec: ENROLL_SPEC, witness: Some((witness, public.clone())) };
+    let report = prove_with_report(&pk.key, circuit, rng, observer)?;
+    let enrollment = Enrollment { template: trace.output().data().to_vec(), salt };
+    Ok(EnrollProof { envelope: envelope(pk, model, &report, public.to_field_elements()), public, enrollment, report })
+}
+
+/// Everything a match proof returns.
+pub struct MatchProof {
+    /// Proof and public signals `[c_img, c_tpl, τ, verdict, nonce]`.
+    pub envelope: ProofEnvelope,
+    /// The public inputs, structured.
+    pub public: MatchPublic,
+    /// The distances the circuit evaluated (per shift for iris codes). Private: shows how
+    /// close the match was, for the device's own UI.
+    pub distance: NativeMatch,
+    /// Timings and circuit shape.
+    pub report: ProveReport,
+}
+
+/// Proves that a fresh capture matches (or not) an enrolled template at threshold `tau`
+/// (iris: `τ_q`, the fractional Hamming distance in units of `2^-16`; embeddings: squared
+/// L2 in quantized units).
+#[allow(clippy::too_many_arguments)] // each is a distinct input of the statement
+pub fn prove_match<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    pk: &ProvingKeyFile,
+    input: &QTensor,
+    enrolled: &Enrollment,
+    tau: u64,
+    nonce: Fr,
+    rng: &mut R,
+    observer: &mut dyn ProveObserver,
+) -> Result<MatchProof> {
+    let Statement::Match(spec) = expect_statement(pk, model, "match")? else {
+        return Err(ProverError::InvalidInput("not a match key".into()));
+    };
+    check_tau(model, tau)?;
+    let want: usize = model.model.output_shape().iter().product();
+    if enrolled.template.len() != want {
+        return Err(ProverError::InvalidInput("the enrollment belongs to another model".into()));
+    }
+    let trace = model.model.infer(input)?;
+    let distance = native_verdict(&model.model, spec, trace.output().data(), &enrolled.template, tau)
+        .ok_or_else(|| ProverError::InvalidInput("the enrollment does not fit this model's template".into()))?;
+    let image_salt = Fr::rand(rng);
+    let qi = model.model.tensor(model.model.input()).quant;
+    let public = MatchPublic {
+        image_commitment: commit::commit(input.data(), qi.lo, qi.hi, image_salt),
+        template_commitment: enrolled.commitment(model),
+        tau,
+        verdict: distance.verdict,
+        nonce,
+    };
+    let witness =
+        MatchWitness { input, trace: &trace, image_salt, enrolled: &enrolled.template, template_salt: enrolled.salt };
+    let circuit = MatchCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
+    let report = prove_with_report(&pk.key, circuit, rng, observer)?;
+    Ok(MatchProof { envelope: envelope(pk, model, &report, public.to_field_elements()), public, distance, report })
+}
+
+/// Refuses a threshold the statement cannot express.
+pub fn check_tau(model: &LoadedModel, tau: u64) -> Result<()> {
+    let max = max_tau(&model.model);
+    if tau > max {
+        return Err(ProverError::InvalidInput(format!("threshold {tau} is above the largest meaningful value {max}")));
+    }
+    Ok(())
+}
+
+/// The public inputs of a `match` envelope, structured (verifiers compare `c_tpl` and `τ`
+/// with what they expect, then read the verdict).
+pub fn match_public(signals: &[Fr]) -> Result<MatchPublic> {
+    let bad = |why: &str| ProverError::ProofFormat(format!("match public signals: {why}"));
+    let [c_img, c_tpl, tau, verdict, nonce] = signals else {
+        return Err(bad("expected 5 values [c_img, c_tpl, tau, verdict, nonce]"));
+    };
+    let small = |f: &Fr| zkid_circuits::field::fr_to_i128(*f).and_then(|v| u64::try_from(v).ok());
+    let tau = small(tau).ok_or_else(|| bad("tau is not a small integer"))?;
+    let verdict = match small(verdict) {
+        Some(0) => false,
+        Some(1) => true,
+        _ => return Err(bad("verdict is not 0 or 1")),
+    };
+    Ok(MatchPublic { image_commitment: *c_img, template_commitment: *c_tpl, tau, verdict, nonce: *nonce })
+}
+
+/// A commitment as the decimal string snarkjs and the CLI print.
+pub fn commitment_string(c: &Fr) -> String {
+    json::public_inputs_to_json(&[*c]).get(0).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+}
+
+/// Default match threshold for iris codes: fractional Hamming distance 0.35 in `2^-16` units.
+pub const IRIS_TAU_DEFAULT: u64 = 22_938;
+
+/// The statement spec used by default for matches.
+pub fn default_match() -> Statement {
+    Statement::Match(MatchSpec::default())
+}

@@ -1,0 +1,141 @@
+//! `enroll` and `match` end to end through the prover API: a small iris-code model (same
+//! operator as open-iris's, smaller geometry so the proofs are quick) and the digits
+//! network as an embedding model (squared-L2 matching).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
+
+use ark_ff::One;
+use rand_chacha::ChaCha20Rng;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use zkid_circuits::statement::MatchSpec;
+use zkid_core::model::ops::iris::{FilterTaps, IrisCode};
+use zkid_core::onnx::{CompileOptions, compile};
+use zkid_core::{QTensor, iris, zkm};
+use zkid_prover::biometric::{Enrollment, match_public, prove_enroll, prove_match};
+use zkid_prover::{Fr, LoadedModel, NoObserver, ProverError, Statement, setup, verify_envelope};
+use zkid_tests::{load_npy, onnx_bytes};
+
+const H: usize = 16;
+const W: usize = 64;
+
+fn mini_iris() -> LoadedModel {
+    // Zero-sum taps (like open-iris's DC-corrected Gabor filters).
+    let taps = |rows: usize, cols: usize, seed: i64| {
+        let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 23 - 11).collect();
+        let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + 3 * seed) % 19 - 9).collect();
+        re[0] -= re.iter().sum::<i64>();
+        im[0] -= im.iter().sum::<i64>();
+        FilterTaps { rows, cols, re, im }
+    };
+    let bank = IrisCode { image: [H, W], probes: [2, 32], stride: [8, 2], filters: vec![taps(5, 7, 1), taps(3, 5, 2)] };
+    let m = iris::model_from_bank(bank, "mini-iris").unwrap();
+    LoadedModel::from_bytes(&zkm::to_bytes(&m).unwrap()).unwrap()
+}
+
+/// A textured eye: `shift` rolls the angle axis (pixels), `noise` perturbs pixels, the
+/// mask marks one corner invalid.
+fn eye(seed: u64, shift: usize, noise: u64) -> QTensor {
+    let mut base = ChaCha20Rng::seed_from_u64(seed);
+    let tex: Vec<i64> = (0..H * W).map(|_| (base.next_u32() % 200) as i64 + 20).collect();
+    let mut jitter = ChaCha20Rng::seed_from_u64(seed ^ noise ^ 0x55);
+    let mut x = vec![0i64; H * W];
+    for r in 0..H {
+        for c in 0..W {
+            let v = tex[r * W + (c + W - shift) % W];
+            let n = if noise > 0 { (jitter.next_u64() % (2 * noise + 1)) as i64 - noise as i64 } else { 0 };
+            let valid = i64::from(!(r < 3 && c < 6));
+            x[r * W + c] = (v + n).clamp(0, 255) + 256 * valid;
+        }
+    }
+    QTensor::new(vec![1, H, W], x).unwrap()
+}
+
+#[test]
+fn iris_enroll_then_match_same_and_other_eye() {
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let model = mini_iris();
+    let spec = MatchSpec { max_shift: 3, min_bits: 16 };
+    let (epk, evk) = setup(&model, Statement::Enroll, &mut rng).unwrap();
+    let (mpk, mvk) = setup(&model, Statement::Match(spec), &mut rng).unwrap();
+
+    let nonce = Fr::from(11u64);
+    let e = prove_enroll(&model, &epk, &eye(1, 0, 0), nonce, &mut rng, &mut NoObserver).unwrap();
+    assert_eq!(e.envelope.public_signals.len(), 3);
+    assert!(verify_envelope(&evk, &e.envelope, Some(nonce)).unwrap());
+    assert!(matches!(verify_envelope(&evk, &e.envelope, Some(Fr::from(12u64))), Err(ProverError::NonceMismatch)));
+    let c_tpl = e.envelope.public_signals[1];
+    assert_eq!(e.enrollment.commitment(&model), c_tpl);
+
+    // The enrollment survives serialization (what gets sealed on the device).
+    let bytes = e.enrollment.to_bytes();
+    let enrolled = Enrollment::from_bytes(&model, &bytes).unwrap();
+    assert_eq!(enrolled, e.enrollment);
+    assert!(Enrollment::from_bytes(&model, &bytes[..bytes.len() - 1]).is_err());
+
+    let tau = 22_938; // HD 0.35
+    // Same eye, rotated by 2 probe columns (4 pixels), with noise: accepted.
+    let m = prove_match(&model, &mpk, &eye(1, 4, 6), &enrolled, tau, nonce, &mut rng, &mut NoObserver).unwrap();
+    assert!(m.public.verdict, "same eye: {:?}", m.distance.shifts);
+    assert!(verify_envelope(&mvk, &m.envelope, Some(nonce)).unwrap());
+    let p = match_public(&m.envelope.public_signals).unwrap();
+    assert_eq!((p.template_commitment, p.tau, p.verdict), (c_tpl, tau, true));
+    // The verdict and threshold are bound: flipping either invalidates the proof.
+    for i in [2usize, 3] {
+        let mut bad = m.envelope.clone();
+        bad.public_signals[i] = if i == 3 { Fr::from(0u64) } else { Fr::from(tau + 1) };
+        assert!(!verify_envelope(&mvk, &bad, None).unwrap(), "signal {i}");
+    }
+    // A proof against another enrolled template does not verify for this one.
+    let mut other_tpl = m.envelope.clone();
+    other_tpl.public_signals[1] += Fr::one();
+    assert!(!verify_envelope(&mvk, &other_tpl, None).unwrap());
+    let mut other_img = m.envelope.clone();
+    other_img.public_signals[0] += Fr::one();
+    assert!(!verify_envelope(&mvk, &other_img, None).unwrap());
+
+    // Another eye: a valid proof of "no match".
+    let o = prove_match(&model, &mpk, &eye(2, 0, 0), &enrolled, tau, nonce, &mut rng, &mut NoObserver).unwrap();
+    assert!(!o.public.verdict);
+    assert!(verify_envelope(&mvk, &o.envelope, Some(nonce)).unwrap());
+    // Claiming a match for it fails verification.
+    let mut forged = o.envelope.clone();
+    forged.public_signals[3] = Fr::from(1u64);
+    assert!(!verify_envelope(&mvk, &forged, None).unwrap());
+
+    // Keys are not interchangeable between statements.
+    assert!(prove_enroll(&model, &mpk, &eye(1, 0, 0), nonce, &mut rng, &mut NoObserver).is_err());
+    assert!(prove_match(&model, &epk, &eye(1, 0, 0), &enrolled, tau, nonce, &mut rng, &mut NoObserver).is_err());
+    // A threshold above 1.0 is refused up front.
+    assert!(prove_match(&model, &mpk, &eye(1, 0, 0), &enrolled, 70_000, nonce, &mut rng, &mut NoObserver).is_err());
+}
+
+#[test]
+fn embedding_match_uses_squared_l2() {
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    let opts = CompileOptions { name: "digits".into(), ..Default::default() };
+    let c = compile(&onnx_bytes("digits"), vec![load_npy("digits", "calib.npy")], &opts, &mut |_, _| {}).unwrap();
+    let model = LoadedModel::from_bytes(&zkm::to_bytes(&c.model).unwrap()).unwrap();
+    let spec = MatchSpec::default();
+    let (epk, _) = setup(&model, Statement::Enroll, &mut rng).unwrap();
+    let (mpk, mvk) = setup(&model, Statement::Match(spec), &mut rng).unwrap();
+    let x = model.model.quantize_input(&load_npy("digits", "sample.npy")).unwrap();
+    let nonce = Fr::from(5u64);
+    let e = prove_enroll(&model, &epk, &x, nonce, &mut rng, &mut NoObserver).unwrap();
+    // Same input: distance 0, accepted even at τ = 0.
+    let m = prove_match(&model, &mpk, &x, &e.enrollment, 0, nonce, &mut rng, &mut NoObserver).unwrap();
+    assert!(m.public.verdict);
+    assert_eq!(m.distance.l2, Some(0));
+    assert!(verify_envelope(&mvk, &m.envelope, Some(nonce)).unwrap());
+    // A perturbed input: its distance decides; τ just below rejects, τ at it accepts.
+    let mut y = x.clone();
+    for v in y.data_mut().iter_mut().take(20) {
+        *v = (*v + 40).min(127);
+    }
+    let d =
+        prove_match(&model, &mpk, &y, &e.enrollment, 0, nonce, &mut rng, &mut NoObserver).unwrap().distance.l2.unwrap();
+    assert!(d > 0);
+    for (tau, want) in [(d - 1, false), (d, true)] {
+        let r = prove_match(&model, &mpk, &y, &e.enrollment, tau, nonce, &mut rng, &mut NoObserver).unwrap();
+        assert_eq!(r.public.verdict, want, "tau {tau}, distance {d}");
+        assert!(verify_envelope(&mvk, &r.envelope, Some(nonce)).unwrap());
+    }
+}
