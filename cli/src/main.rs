@@ -38,6 +38,12 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Time setup, proving (per phase) and verification; key sizes and peak memory.
     Bench(cmd::bench::Args),
+    /// Build the iris-code model (open-iris 1.11.2 encoder) from its integer filter taps.
+    CompileIris(cmd::identity::CompileIrisArgs),
+    /// Prove an enrollment: the template of a capture, committed; seals the enrollment.
+    Enroll(cmd::identity::EnrollArgs),
+    /// Prove whether a fresh capture matches a sealed enrollment (public verdict).
+    Match(cmd::identity::MatchArgs),
     /// Capture-device keys and attestations: sign a proof's image commitment `c_img`.
     Attest(cmd::attest::Args),
 }
@@ -117,6 +123,9 @@ fn main() -> ExitCode {
         Command::Prove(args) => cmd::prove::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),
+        Command::CompileIris(args) => cmd::identity::compile_iris(&args),
+        Command::Enroll(args) => cmd::identity::enroll(&args),
+        Command::Match(args) => cmd::identity::run_match(&args),
         Command::Attest(args) => cmd::attest::run(&args),
     };
     match result {

@@ -38,6 +38,10 @@ pub const MANIFEST_VERSION: u64 = 1;
 pub enum StatementKind {
     /// `y = model(x)`: the input stays private.
     Infer,
+    /// Enrollment: public commitments to the capture and the template (`zkid enroll`).
+    Enroll,
+    /// Match against an enrolled template: public verdict (`zkid match`).
+    Match,
 }
 
 /// Whether the input is only private or also committed to publicly.
@@ -70,12 +74,27 @@ pub struct StatementArgs {
     /// Output visibility (`infer`).
     #[arg(long = "output", value_enum, default_value = "public", value_name = "MODE")]
     pub output: OutputArg,
+    /// Largest rotation shift in probe columns (`match` on iris codes; open-iris: 15).
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub max_shift: u32,
+    /// Fewest jointly valid bits a rotation needs to count (`match` on iris codes).
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    pub min_bits: u32,
 }
 
 impl StatementArgs {
     /// The prover's statement.
     pub fn statement(&self) -> Statement {
-        let StatementKind::Infer = self.statement;
+        match self.statement {
+            StatementKind::Infer => {}
+            StatementKind::Enroll => return Statement::Enroll,
+            StatementKind::Match => {
+                return Statement::Match(zkid_circuits::statement::MatchSpec {
+                    max_shift: self.max_shift,
+                    min_bits: self.min_bits,
+                });
+            }
+        }
         Statement::Infer(InferSpec {
             input: match self.input {
                 InputArg::Private => InputMode::Private,

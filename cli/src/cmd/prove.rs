@@ -154,7 +154,9 @@ pub fn run(args: &Args) -> Result<()> {
 /// What the public signals of a statement are, in order.
 fn signal_roles(statement: Statement, outputs: Option<usize>) -> String {
     use zkid_circuits::statement::InputMode;
-    let Statement::Infer(spec) = statement;
+    let Statement::Infer(spec) = statement else {
+        return "see the statement".into();
+    };
     let mut roles = Vec::new();
     if spec.input == InputMode::Committed {
         roles.push("input commitment".to_string());

@@ -12,8 +12,9 @@ use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
+use zkid_prover::biometric::match_public;
 use zkid_prover::statement::{ProofEnvelope, verify_envelope};
-use zkid_prover::{ProverError, keys::hex};
+use zkid_prover::{Attestation, DevicePublicKey, ProverError, keys::hex, verify_attestation};
 
 /// Arguments of `zkid verify`.
 #[derive(Debug, clap::Args)]
@@ -26,6 +27,19 @@ pub struct Args {
     /// The challenge the proof must answer (decimal). Without it, any nonce is accepted.
     #[arg(long, value_name = "N")]
     pub nonce: Option<String>,
+    /// Trusted capture-device public key (`ed25519:<hex>` / `p256:<hex>`, or a file holding
+    /// it, e.g. `device.pub` from `zkid attest keygen`). With `--attestation`, the device's
+    /// signature over `c_img` (public signal 0 of `enroll` and `match`) is checked before
+    /// the proof.
+    #[arg(long, value_name = "KEY", requires = "attestation")]
+    pub device_key: Option<String>,
+    /// The capture device's attestation (`zkid attest sign`).
+    #[arg(long, value_name = "ATTESTATION.json", requires = "device_key")]
+    pub attestation: Option<PathBuf>,
+    /// For `match` proofs: the enrolled template commitment `c_tpl` the verifier holds
+    /// (decimal); a proof against any other template is rejected.
+    #[arg(long, value_name = "C_TPL")]
+    pub expect_template: Option<String>,
     /// Print one JSON object instead of the human-readable result.
     #[arg(long)]
     pub json: bool,
@@ -51,6 +65,8 @@ struct JsonReport {
     statement: String,
     vk_digest: String,
     nonce_checked: bool,
+    attestation_checked: bool,
+    verdict: Option<bool>,
     verify_ms: f64,
 }
 
@@ -61,8 +77,31 @@ fn rejection(err: &ProverError) -> Option<String> {
             Some(format!("the proof is for another {what} than the one these keys are for"))
         }
         ProverError::NonceMismatch => Some("the proof answers another challenge (nonce mismatch)".into()),
+        ProverError::AttestationInvalid | ProverError::AttestationAlgMismatch { .. } => {
+            Some(format!("capture attestation rejected: {err}"))
+        }
+        ProverError::InvalidInput(m) if m.contains("another enrolled template") => Some(m.clone()),
         _ => None,
     }
+}
+
+/// Checks `--attestation` against `--device-key` over `c_img` (public signal 0): `Ok(true)`
+/// when valid or not requested.
+fn check_attestation(args: &Args, env: &ProofEnvelope) -> zkid_prover::Result<bool> {
+    let (Some(key), Some(path)) = (&args.device_key, &args.attestation) else {
+        return Ok(true);
+    };
+    let key_text = std::fs::read_to_string(key).unwrap_or_else(|_| key.clone());
+    let key: DevicePublicKey = key_text.trim().parse()?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ProverError::InvalidInput(format!("cannot read attestation {}: {e}", path.display())))?;
+    let att = Attestation::from_json_str(&text)?;
+    let c_img = env
+        .public_signals
+        .first()
+        .ok_or_else(|| ProverError::InvalidInput("the proof has no public signals to attest".into()))?;
+    verify_attestation(&key, c_img, &att)?;
+    Ok(true)
 }
 
 /// Runs `zkid verify`.
@@ -76,9 +115,29 @@ pub fn run(args: &Args) -> Result<()> {
         .with_context(|| BadInput(format!("cannot read proof {}", args.proof.display())))?;
     let envelope = ProofEnvelope::from_json_str(&text)
         .with_context(|| BadInput(format!("cannot read proof {}", args.proof.display())))?;
+    let is_match = envelope.statement.starts_with("match(");
+    let verdict = if is_match {
+        Some(
+            match_public(&envelope.public_signals)
+                .with_context(|| BadInput(format!("cannot read proof {}", args.proof.display())))?,
+        )
+    } else {
+        None
+    };
 
     let start = Instant::now();
-    let outcome = verify_envelope(&vk, &envelope, nonce);
+    // The attestation and the expected template are checked before the proof.
+    let mut outcome = check_attestation(args, &envelope);
+    if let (Ok(true), Some(expected), Some(p)) = (&outcome, &args.expect_template, &verdict) {
+        let want =
+            parse_nonce_arg(expected).map_err(|_| anyhow!(BadInput("--expect-template must be decimal".into())))?;
+        if p.template_commitment != want {
+            outcome = Err(ProverError::InvalidInput("the proof is against another enrolled template".into()));
+        }
+    }
+    if matches!(outcome, Ok(true)) {
+        outcome = verify_envelope(&vk, &envelope, nonce);
+    }
     let elapsed = start.elapsed();
     let reason = match outcome {
         Ok(true) => None,
@@ -99,6 +158,8 @@ pub fn run(args: &Args) -> Result<()> {
             statement: envelope.statement.clone(),
             vk_digest: hex(&envelope.vk_digest),
             nonce_checked: nonce.is_some(),
+            attestation_checked: args.attestation.is_some(),
+            verdict: verdict.as_ref().map(|p| p.verdict),
             verify_ms: ui::millis(elapsed),
         };
         println!("{}", serde_json::to_string(&report)?);
@@ -107,6 +168,12 @@ pub fn run(args: &Args) -> Result<()> {
         None => {
             if !args.json {
                 println!("valid ({}, verified in {})", envelope.statement, ui::duration(elapsed));
+                if args.attestation.is_some() {
+                    println!("capture attestation: valid signature over c_img by the trusted device key");
+                }
+                if let Some(p) = &verdict {
+                    println!("verdict: {} (τ = {})", if p.verdict { "MATCH" } else { "no match" }, p.tau);
+                }
                 if nonce.is_none() {
                     println!("note: no --nonce given, so the proof's challenge was not checked");
                 }
