@@ -5,18 +5,21 @@
 //! `p + 256·m`. Per complex response `(f, i, j)`:
 //!
 //! * `S_re`, `S_im`: linear combinations of the patch pixels with the integer taps (free);
-//! * code bit `[S > 0]`: `S - 1 + 2^k` decomposed into `k + 1` bits, `2^k > 255·Σ|K|`, whose
-//!   top bit is the code bit (`k + 2` constraints; `k = 28` for open-iris's λ = 28 filter,
-//!   27 for λ = 8). The bits also re-express `S` compactly for the next two tests;
+//! * code bit `[S > 0]`: `S - 1 + 2^k` decomposed into `k + 1` bits, the smallest `k` with
+//!   `-255·ΣK⁻ - 1 >= -2^k` and `255·ΣK⁺ <= 2^k` (the taps sum to zero, so this is half the
+//!   `|S|` bound), whose top bit is the code bit: `k + 2` constraints (`k = 27` for
+//!   open-iris's λ = 28 filter, 26 for λ = 8). The bits also re-express `S` compactly for the
+//!   zero test;
 //! * `[S_re = S_im = 0]`: one zero test of `S_re + 2^32·S_im` (exact: `|S| < 2^28`), 3;
-//! * `[patch fully valid]`: one zero test of the patch's invalid-pixel count, 3;
-//! * mask bit = valid · (1 - zero): 1.
+//! * `[invalid ≤ ⌊p·n/100⌋]`: one sign test of the threshold minus the patch's
+//!   invalid-pixel count (a free sum of valid bits), `bits(n) + 2`;
+//! * mask bit = enough-valid · (1 - zero): 1.
 //!
-//! So `2(k + 2) + 7` constraints per response (67 and 65 for open-iris's filters) plus 9 per
-//! pixel: 1,130,496 for the 128 × 512 image and 2 × 16 × 256 responses.
+//! So `2(k + 2) + bits(n) + 6` per response — 74 (λ = 28, `n` = 861) and 71 (λ = 8, `n` =
+//! 357) on full rows — plus 9 per pixel (589,824 for the 128 × 512 image).
 
 use crate::field::{Fr, fr_from_i64, pow2};
-use crate::gadgets::bits::{alloc_bounded, bits_for, decompose, is_zero};
+use crate::gadgets::bits::{alloc_bounded, bits_for, decompose, is_nonneg, is_zero};
 use crate::wire::{SynResult, Wire};
 use ark_ff::One;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
@@ -47,14 +50,11 @@ impl PixelWires {
     }
 }
 
-/// `k` of the code-bit decomposition for filter `f`: the smallest with `255·Σ|K| < 2^k`.
+/// `k` of the code-bit decomposition for filter `f`: the smallest with
+/// `max(255·ΣK⁻ + 1, 255·ΣK⁺) <= 2^k`.
 pub fn code_bit_width(bank: &IrisCode, f: usize) -> u32 {
-    bits_for(u128::from(bank.filters[f].abs_sum()) * 255)
-}
-
-/// Constraints per response of filter `f` (see the module docs).
-pub fn response_cost(bank: &IrisCode, f: usize) -> usize {
-    2 * (code_bit_width(bank, f) as usize + 2) + 7
+    let (neg, pos) = bank.filters[f].signed_sums();
+    bits_for((u128::from(neg) * 255).max((u128::from(pos) * 255).saturating_sub(1)))
 }
 
 /// Output wires (code bits, then mask bits) of the filter bank over `pixels`.
@@ -92,7 +92,9 @@ pub fn synthesize(
             fr_from_i64(taps),
             trace.and_then(|t| t.invalid.get(r)).map(|&v| fr_from_i64(v)),
         );
-        match response(cs, code_bit_width(bank, f), &s_re, &s_im, &bad) {
+        let limit = Wire::constant(fr_from_i64(bank.max_invalid(f, i))).sub(&bad);
+        let k_count = bits_for(bank.patch_pixels(f, i) as u128);
+        match response(cs, code_bit_width(bank, f), &s_re, &s_im, &limit, k_count) {
             Ok((c_re, c_im, m)) => {
                 code[2 * r] = c_re;
                 code[2 * r + 1] = c_im;
@@ -117,19 +119,21 @@ fn positive_bit(cs: &ConstraintSystemRef<Fr>, s: &Wire, k: u32) -> SynResult<(Wi
     Ok((compact, bits[k as usize].clone()))
 }
 
-/// Code bits and the shared mask bit of one response.
+/// Code bits and the shared mask bit of one response; `limit` is the allowed minus the
+/// actual number of invalid pixels, `|limit| < 2^k_count`.
 fn response(
     cs: &ConstraintSystemRef<Fr>,
     k: u32,
     s_re: &Wire,
     s_im: &Wire,
-    bad: &Wire,
+    limit: &Wire,
+    k_count: u32,
 ) -> SynResult<(Wire, Wire, Wire)> {
     let (re, code_re) = positive_bit(cs, s_re, k)?;
     let (im, code_im) = positive_bit(cs, s_im, k)?;
     // |S| < 2^28 < 2^32: S_re + 2^32·S_im = 0 over the integers (and in the field) iff both are 0.
     let zero = is_zero(cs, &re.add(&im.scale(pow2(32))))?;
-    let all_valid = is_zero(cs, bad)?;
-    let mask = all_valid.mul(&Wire::constant(Fr::one()).sub(&zero), cs)?;
+    let enough_valid = is_nonneg(cs, limit, k_count)?;
+    let mask = enough_valid.mul(&Wire::constant(Fr::one()).sub(&zero), cs)?;
     Ok((code_re, code_im, mask))
 }

@@ -88,6 +88,13 @@ fn prover_exit_code(err: &ProverError) -> u8 {
         | ProverError::StatementMismatch { .. }
         | ProverError::KeyCircuitMismatch(_)
         | ProverError::ProofFormat(_)
+        | ProverError::DeviceKeyFormat(_)
+        | ProverError::AttestationFormat(_)
+        | ProverError::SealingKeyLength { .. }
+        | ProverError::SealTruncated { .. }
+        | ProverError::SealBadMagic
+        | ProverError::SealUnsupportedVersion { .. }
+        | ProverError::SealAuthFailed
         | ProverError::PublicInputFormat(_)
         | ProverError::PublicInputCount { .. }
         | ProverError::InvalidInput(_) => 2,

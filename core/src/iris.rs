@@ -19,6 +19,10 @@ pub const PROBE_ROWS: usize = 16;
 /// Probe columns.
 pub const PROBE_COLS: usize = 256;
 
+/// Default most-occluded share of a patch (percent) whose bits still count: open-iris keeps a
+/// bit when ≥ 93 % of the patch's |tap| weight is valid; zkid counts pixels instead.
+pub const MAX_INVALID_PERCENT: u8 = 7;
+
 /// Builds the iris-code model from the package's integer filter taps (open-iris 1.11.2
 /// geometry: 128 × 512 image, 16 × 256 probes).
 pub fn model(filters: Vec<FilterTaps>, name: &str) -> Result<QModel> {
@@ -27,6 +31,7 @@ pub fn model(filters: Vec<FilterTaps>, name: &str) -> Result<QModel> {
         probes: [PROBE_ROWS, PROBE_COLS],
         stride: [IMAGE_ROWS / PROBE_ROWS, IMAGE_COLS / PROBE_COLS],
         filters,
+        max_invalid_percent: MAX_INVALID_PERCENT,
     };
     model_from_bank(bank, name)
 }

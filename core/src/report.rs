@@ -139,12 +139,15 @@ pub fn node_constraints(model: &QModel, node: &Node) -> u64 {
             });
             total
         }
-        // Per response: two code-bit decompositions of k + 2 and 7 for the mask bit (the
-        // circuits crate's `iris` module).
+        // Per response: two code-bit decompositions of k + 2, a zero test (3), the
+        // invalid-count test (bits(n) + 2) and a product (the circuits crate's `iris` module).
         Op::IrisCode(b) => (0..b.filters.len())
-            .map(|f| {
-                let k = bits_for(u128::from(b.filters[f].abs_sum()) * 255);
-                (b.probes[0] * b.probes[1]) as u64 * (2 * (k + 2) + 7)
+            .flat_map(|f| (0..b.probes[0]).map(move |i| (f, i)))
+            .map(|(f, i)| {
+                let (neg, pos) = b.filters[f].signed_sums();
+                let k = bits_for((u128::from(neg) * 255).max((u128::from(pos) * 255).saturating_sub(1)));
+                let k_count = bits_for(b.patch_pixels(f, i) as u128);
+                b.probes[1] as u64 * (2 * (k + 2) + k_count + 6)
             })
             .sum(),
         _ => 0,

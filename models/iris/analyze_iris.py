@@ -3,14 +3,19 @@
 
 Usage (the open-iris venv, see models/iris/requirements.txt; nothing is downloaded):
 
-    /root/venvs/iris/bin/python models/iris/analyze_iris.py        # ~1 min on 2 cores
+    /root/venvs/iris/bin/python models/iris/analyze_iris.py        # ~80-110 s on 2 cores
 
 Writes models/iris/analysis.json and prints a summary; ANALYSIS.md explains the method.
 
 zkid's mask rule (replaces FragileBitRefinement + the 93 % |tap|-weight ratio):
     maskcode(f, i, j, re) = maskcode(f, i, j, im) =
-        every pixel of the cut patch of probe (i, j) is valid  AND  (S_re != 0 or S_im != 0)
+        invalid(f, i, j) <= T(f, i)  AND  (S_re != 0 or S_im != 0)
+    invalid = number of mask == 0 pixels in the cut patch of probe (i, j) (h x kc pixels),
+    T(f, i) = floor(7 * n / 100), n = h * kc  ("at most 7 % of the patch pixels invalid",
+    an unweighted stand-in for open-iris's 93 % |tap|-weight rule).
 Code bits are unchanged: code_p = S_p > 0.
+The previous zkid rule ("all-valid (previous)": every patch pixel valid AND S != 0) is kept
+as a comparison in part 1 and in the scattered-occlusion stress test only.
 
 Parts (all deterministic; synthetic data from make_iris_vectors.py's integer-only generator):
   1. mask rule effect   - committed vectors + a sweep of 100 synthetic eyes: open-iris vs zkid
@@ -50,6 +55,7 @@ Q_LEVELS = [15, 13, 12, 11, 10, 9, 8]
 SHIFTS = [0] + [y for x in range(1, 16) for y in (-x, x)]
 MIN_MASKCODES = 4096
 N_SPARSE = 10  # same-eye pairs (both captures) used for the scattered-occlusion sensitivity test
+MASKS3 = [("openiris", "openiris"), ("zkid", "zkid"), ("allvalid_previous", "allvalid")]  # stress-table columns
 SPARSE_LEVELS = [("pixels", 0), ("pixels", 10), ("pixels", 50), ("pixels", 200), ("pixels", 1000), ("streaks", 10), ("streaks", 40), ("streaks", 150)]
 
 
@@ -86,15 +92,15 @@ def correlate(img, taps, geo):
 
 
 def mask_stats(mask, abstaps, geo):
-    """allvalid[i, j] (every patch pixel valid) and A[i, j, p] = sum mask * |tap_p|."""
+    """invalid[i, j] (number of invalid pixels in the cut patch) and A[i, j, p] = sum mask * |tap_p|."""
     m = mask.astype(np.int64)
-    allv = np.zeros((16, 256), bool)
+    inv = np.zeros((16, 256), np.int64)
     a = np.zeros((16, 256, 2), np.int64)
     for i, (rtop, h, ktop) in enumerate(geo.rows):
         mp = m[rtop : rtop + h][:, geo.cols]
-        allv[i] = mp.min(axis=(0, 2)) == 1
+        inv[i] = h * geo.kc - mp.sum(axis=(0, 2))
         a[i] = np.einsum("hjk,phk->jp", mp, abstaps[:, ktop : ktop + h, :])
-    return allv, a
+    return inv, a
 
 
 class Encoder:
@@ -102,7 +108,8 @@ class Encoder:
         self.f = int_filters  # list of miv.IntFilter (package taps, q = 15)
         self.geo = [Geo(f.kr, f.kc) for f in int_filters]
         self.absk = [np.abs(f.k) for f in int_filters]
-        # per-row constants: n = h*kc, B = sum |tap| of the cut kernel, Amin (exact 0.93 table)
+        # per-row constants: n = h*kc, B = sum |tap| of the cut kernel, Amin (exact 0.93 table),
+        # T = floor(7 n / 100) (zkid: max invalid pixels per patch)
         self.n = np.zeros((2, 16), np.int64)
         self.amin = np.zeros((2, 16, 2), np.int64)
         for fi, (f, g) in enumerate(zip(self.f, self.geo)):
@@ -111,22 +118,30 @@ class Encoder:
                 for p in range(2):
                     b = int(self.absk[fi][p, ktop : ktop + h].sum())
                     self.amin[fi, i, p] = miv.mask_threshold_min_a(b)
+        self.tmax = (7 * self.n) // 100
 
     def encode(self, img, mask):
         """Returns dict of [2, 16, 256, 2] bool arrays (re/im on the last axis):
-        code, nz (S != 0 complex), allvalid, ratio (A >= Amin), r_lo (|resp| >= 1e-4),
-        r_hi (|resp| <= 0.275), angle (the 5-degree rule of that part); plus acc (S)."""
-        out = {k: np.zeros((2, 16, 256, 2), bool) for k in ("code", "nz", "allvalid", "ratio", "r_lo", "r_hi", "angle")}
+        code, nz (S != 0 complex), allvalid (0 invalid patch pixels), count_ok (invalid <= T),
+        ratio_px (A >= Amin, the pixel-mask part of open-iris's 93 % rule), ratio (ratio_px and nz),
+        r_lo (|resp| >= 1e-4), r_hi (|resp| <= 0.275), angle (the 5-degree rule of that part);
+        plus acc (S) and invalid [2, 16, 256] (invalid pixels per patch)."""
+        keys = ("code", "nz", "allvalid", "count_ok", "ratio_px", "ratio", "r_lo", "r_hi", "angle")
+        out = {k: np.zeros((2, 16, 256, 2), bool) for k in keys}
         out["acc"] = np.zeros((2, 16, 256, 2), np.int64)
+        out["invalid"] = np.zeros((2, 16, 256), np.int64)
         for fi, (f, g) in enumerate(zip(self.f, self.geo)):
             s = correlate(img, f.k, g)
-            allv, a = mask_stats(mask, self.absk[fi], g)
+            inv, a = mask_stats(mask, self.absk[fi], g)
             out["acc"][fi] = s
+            out["invalid"][fi] = inv
             out["code"][fi] = s > 0
             nz = (s[..., 0] != 0) | (s[..., 1] != 0)
             out["nz"][fi] = nz[..., None]
-            out["allvalid"][fi] = allv[..., None]
-            out["ratio"][fi] = (a >= self.amin[fi][:, None, :]) & nz[..., None]
+            out["allvalid"][fi] = (inv == 0)[..., None]
+            out["count_ok"][fi] = (inv <= self.tmax[fi][:, None])[..., None]
+            out["ratio_px"][fi] = a >= self.amin[fi][:, None, :]
+            out["ratio"][fi] = out["ratio_px"][fi] & nz[..., None]
             # exact rational fragile-bit criterion (REFERENCE.md section 6), Python ints
             sre = s[..., 0].astype(object)
             sim = s[..., 1].astype(object)
@@ -139,7 +154,8 @@ class Encoder:
             out["angle"][fi, ..., 0] = (miv.SIN2_NUM * sim * sim * qre <= miv.COS2_NUM * sre * sre * qim).astype(bool)
             out["angle"][fi, ..., 1] = (miv.SIN2_NUM * sre * sre * qim <= miv.COS2_NUM * sim * sim * qre).astype(bool)
         out["oi_mask"] = out["ratio"] & out["r_lo"] & out["r_hi"] & out["angle"]
-        out["zk_mask"] = out["allvalid"] & out["nz"]
+        out["zk_mask"] = out["count_ok"] & out["nz"]  # zkid rule (<= 7 % of patch pixels invalid)
+        out["av_mask"] = out["allvalid"] & out["nz"]  # previous zkid rule (all patch pixels valid)
         return out
 
 
@@ -254,15 +270,38 @@ def package_hd(code_p, mask_p, code_g, mask_g):
 # ----------------------------------------------------------------------------------
 # part 1 helpers
 # ----------------------------------------------------------------------------------
+def ratio_agreement(e):
+    """Per-probe agreement of zkid's count decision (invalid <= T) with open-iris's exact
+    93 % |tap|-weight decision (A_p >= Amin_p, per part p; S != 0 not included). Probes: 8192."""
+    cnt = e["count_ok"][..., 0]  # [2, 16, 256]
+    rp = e["ratio_px"]  # [2, 16, 256, 2]
+    dif = cnt[..., None] != rp
+    lenient = cnt[..., None] & ~rp  # zkid keeps, open-iris's ratio drops
+    strict = ~cnt[..., None] & rp  # zkid drops, open-iris's ratio keeps
+    return dict(
+        probes=int(cnt.size),
+        partial_probes=int((e["invalid"] > 0).sum()),  # >= 1 invalid pixel (all-valid probes always agree)
+        differ_any=int(dif.any(-1).sum()),  # count decision != ratio decision of re or im
+        differ_re=int(dif[..., 0].sum()),
+        differ_im=int(dif[..., 1].sum()),
+        zkid_keeps_ratio_drops=int(lenient.any(-1).sum()),
+        zkid_drops_ratio_keeps=int(strict.any(-1).sum()),
+        ratio_re_ne_im=int((rp[..., 0] != rp[..., 1]).sum()),  # no single per-probe bit can match both
+        per_filter_differ_any=[int(dif[f].any(-1).sum()) for f in range(2)],
+    )
+
+
 def mask_effect(e):
-    oi, zk, ratio = e["oi_mask"], e["zk_mask"], e["ratio"]
+    oi, zk, av, ratio = e["oi_mask"], e["zk_mask"], e["av_mask"], e["ratio"]
     frag = e["r_lo"] & e["r_hi"] & e["angle"]
     only_zk = zk & ~oi
     only_oi = oi & ~zk
-    assert not (zk & ~ratio).any()  # all-valid patch => ratio 1 >= 0.93
+    assert not (av & ~zk).any()  # all-valid patch => 0 invalid <= T
+    assert not (av & ~ratio).any()  # all-valid patch => ratio 1 >= 0.93
     d = dict(
         openiris=int(oi.sum()),
         zkid=int(zk.sum()),
+        allvalid_previous=int(av.sum()),
         both=int((oi & zk).sum()),
         only_openiris=int(only_oi.sum()),
         only_zkid=int(only_zk.sum()),
@@ -270,16 +309,22 @@ def mask_effect(e):
         ratio_only_rule=int(ratio.sum()),  # open-iris without FragileBitRefinement
         fragile_only_rule=int(frag.sum()),  # open-iris with an all-valid noise mask
         ratio_but_not_allvalid=int((ratio & ~e["allvalid"]).sum()),  # partial patch with >= 93 % weight
-        # why zkid keeps a bit open-iris drops (zkid => ratio, so it is always the fragile rule):
+        ratio_but_not_count=int((ratio & ~e["count_ok"]).sum()),  # >= 93 % weight but > 7 % of pixels invalid
+        count_but_not_ratio=int((zk & ~ratio).sum()),  # <= 7 % of pixels invalid but < 93 % weight
+        # why zkid keeps a bit open-iris drops: the fragile rule (weak / strong / angle), or,
+        # with the fragile rule passed, the 93 % weight rule (count ok, weight < 93 %)
         only_zkid_weak=int((only_zk & ~e["r_lo"]).sum()),  # |resp| < 1e-4
         only_zkid_strong=int((only_zk & ~e["r_hi"]).sum()),  # |resp| > 0.275
         only_zkid_angle=int((only_zk & e["r_lo"] & e["r_hi"] & ~e["angle"]).sum()),  # within 5 deg of an axis
-        # why open-iris keeps a bit zkid drops: patch partly invalid but >= 93 % of |tap| weight valid
-        only_openiris_partial_patch=int((only_oi & e["ratio"] & ~e["allvalid"]).sum()),
+        only_zkid_weight=int((only_zk & frag & ~ratio).sum()),  # fragile ok, count ok, weight < 93 %
+        # why open-iris keeps a bit zkid drops: >= 93 % of |tap| weight valid but > 7 % of pixels invalid
+        only_openiris_count=int((only_oi & e["ratio"] & ~e["count_ok"]).sum()),
+        ratio_decision_agreement=ratio_agreement(e),
         per_filter=[
             dict(
                 openiris=int(oi[f].sum()),
                 zkid=int(zk[f].sum()),
+                allvalid_previous=int(av[f].sum()),
                 both=int((oi[f] & zk[f]).sum()),
                 fragile_only_rule=int(frag[f].sum()),
                 strong_gt_0275=int((~e["r_hi"][f, ..., 0]).sum()),  # probes (not bits) with |resp| > 0.275
@@ -287,20 +332,26 @@ def mask_effect(e):
             for f in range(2)
         ],
     )
-    assert d["only_zkid"] == d["only_zkid_weak"] + d["only_zkid_strong"] + d["only_zkid_angle"]
-    assert d["only_openiris"] == d["only_openiris_partial_patch"]
+    assert d["only_zkid"] == d["only_zkid_weak"] + d["only_zkid_strong"] + d["only_zkid_angle"] + d["only_zkid_weight"]
+    assert d["only_openiris"] == d["only_openiris_count"]
     return d
 
 
 def agg(rows, keys):
     a = {k: int(sum(r[k] for r in rows)) for k in keys}
     a["n_images"] = len(rows)
-    for k in ("openiris", "zkid", "both"):
+    ra = [r["ratio_decision_agreement"] for r in rows]
+    a["ratio_decision_agreement"] = {k: int(sum(x[k] for x in ra)) for k in ra[0] if k != "per_filter_differ_any"}
+    a["ratio_decision_agreement"]["per_filter_differ_any"] = [int(sum(x["per_filter_differ_any"][f] for x in ra)) for f in range(2)]
+    a["ratio_decision_agreement"]["differ_any_per_template_max"] = int(max(x["differ_any"] for x in ra))
+    a["ratio_decision_agreement"]["templates_with_no_difference"] = int(sum(x["differ_any"] == 0 for x in ra))
+    for k in ("openiris", "zkid", "allvalid_previous", "both"):
         v = [r[k] for r in rows]
         a[k + "_min_max_mean"] = [int(min(v)), int(max(v)), round(float(np.mean(v)), 1)]
     a["templates_below_4096"] = dict(
         openiris=int(sum(r["openiris"] < MIN_MASKCODES for r in rows)),
         zkid=int(sum(r["zkid"] < MIN_MASKCODES for r in rows)),
+        allvalid_previous=int(sum(r["allvalid_previous"] < MIN_MASKCODES for r in rows)),
     )
     return a
 
@@ -424,19 +475,37 @@ def main():
         "only_zkid",
         "ratio_only_rule",
         "fragile_only_rule",
+        "allvalid_previous",
         "ratio_but_not_allvalid",
+        "ratio_but_not_count",
+        "count_but_not_ratio",
         "only_zkid_weak",
         "only_zkid_strong",
         "only_zkid_angle",
-        "only_openiris_partial_patch",
+        "only_zkid_weight",
+        "only_openiris_count",
     ]
     eff = {n: mask_effect(enc_out[n]) for n in enc_out}
     part1 = dict(
         committed={n: eff[n] for n in committed},
         sweep_aggregate=agg([eff[n] for n in sweep1], keys),
         second_captures_aggregate=agg([eff[n] for n in sweep2], keys),
-        sweep_per_image={n: {k: eff[n][k] for k in ("openiris", "zkid", "both")} for n in sweep1 + sweep2},
+        sweep_per_image={n: {k: eff[n][k] for k in ("openiris", "zkid", "allvalid_previous", "both")} for n in sweep1 + sweep2},
         sweep_params=sweep_meta,
+    )
+    # contrast dependence (the 0.275 ceiling fires on high-contrast textures)
+    ctr = np.array([sweep_meta[n]["contrast"] for n in sweep1])
+    bins = []
+    for lo, hi in ((10, 17), (18, 24), (25, 31), (32, 39)):
+        sel = [n for n, c in zip(sweep1, ctr) if lo <= c <= hi]
+        bins.append(dict(contrast=[lo, hi], images=len(sel),
+                         openiris_mean=float(np.mean([eff[n]["openiris"] for n in sel])),
+                         zkid_mean=float(np.mean([eff[n]["zkid"] for n in sel])),
+                         strong_bits_mean=float(np.mean([eff[n]["only_zkid_strong"] for n in sel]))))
+    part1["contrast_dependence"] = dict(
+        corr_openiris_bits_vs_contrast=float(np.corrcoef(ctr, [eff[n]["openiris"] for n in sweep1])[0, 1]),
+        corr_zkid_bits_vs_contrast=float(np.corrcoef(ctr, [eff[n]["zkid"] for n in sweep1])[0, 1]),
+        bins=bins,
     )
     # sensitivity: scattered (eyelash-like) invalid pixels, which the synthetic eyelids lack
     sens = []
@@ -447,12 +516,14 @@ def main():
                 img, mask = images[f"s{k:03d}{suffix}"]
                 im2, m2 = sparse_occlusion(img, mask, 760000 + 2 * k + (suffix == "b") + 7919 * level, kind, level)
                 e = run_both(im2, m2)
-                rows.append(dict(openiris=int(e["oi_mask"].sum()), zkid=int(e["zk_mask"].sum()), ratio=int(e["ratio"].sum()), invalid_pixels=int((~m2).sum())))
+                ra = ratio_agreement(e)
+                rows.append(dict(openiris=int(e["oi_mask"].sum()), zkid=int(e["zk_mask"].sum()), allvalid=int(e["av_mask"].sum()),
+                                 ratio=int(e["ratio"].sum()), invalid_pixels=int((~m2).sum()),
+                                 ratio_differ_any=ra["differ_any"], partial_probes=ra["partial_probes"]))
                 if suffix == "":
                     ea = e
-            a = hd_pair(e["code"], e["oi_mask"], ea["code"], ea["oi_mask"])
-            b = hd_pair(e["code"], e["zk_mask"], ea["code"], ea["zk_mask"])
-            pair_rows.append((a, b))
+            # probe = second capture, gallery = first capture
+            pair_rows.append(tuple(hd_pair(e["code"], e[k], ea["code"], ea[k]) for k in ("oi_mask", "zk_mask", "av_mask")))
         sens.append(
             dict(
                 kind=kind,
@@ -462,14 +533,19 @@ def main():
                 mean_invalid_pixels=float(np.mean([r["invalid_pixels"] for r in rows])),
                 openiris_mean_bits=float(np.mean([r["openiris"] for r in rows])),
                 zkid_mean_bits=float(np.mean([r["zkid"] for r in rows])),
+                allvalid_previous_mean_bits=float(np.mean([r["allvalid"] for r in rows])),
                 ratio_rule_mean_bits=float(np.mean([r["ratio"] for r in rows])),
                 openiris_min_bits=int(min(r["openiris"] for r in rows)),
                 zkid_min_bits=int(min(r["zkid"] for r in rows)),
-                below_4096=dict(openiris=int(sum(r["openiris"] < MIN_MASKCODES for r in rows)), zkid=int(sum(r["zkid"] < MIN_MASKCODES for r in rows))),
+                allvalid_previous_min_bits=int(min(r["allvalid"] for r in rows)),
+                below_4096={k: int(sum(r[c] < MIN_MASKCODES for r in rows)) for k, c in MASKS3},
+                ratio_decision_probes_differing_mean=float(np.mean([r["ratio_differ_any"] for r in rows])),
+                ratio_decision_probes_differing_max=int(max(r["ratio_differ_any"] for r in rows)),
+                partial_probes_mean=float(np.mean([r["partial_probes"] for r in rows])),
                 same_eye_pairs=len(pair_rows),
-                same_eye_max_hd=dict(openiris=max(a["distance"] for a, _ in pair_rows), zkid=max(b["distance"] for _, b in pair_rows)),
-                same_eye_min_common=dict(openiris=min(a["common"] for a, _ in pair_rows), zkid=min(b["common"] for _, b in pair_rows)),
-                same_eye_matches=dict(openiris=int(sum(a["match"] for a, _ in pair_rows)), zkid=int(sum(b["match"] for _, b in pair_rows))),
+                same_eye_max_hd={k: max(pr[m]["distance"] for pr in pair_rows) for m, (k, _) in enumerate(MASKS3)},
+                same_eye_min_common={k: min(pr[m]["common"] for pr in pair_rows) for m, (k, _) in enumerate(MASKS3)},
+                same_eye_matches={k: int(sum(pr[m]["match"] for pr in pair_rows)) for m, (k, _) in enumerate(MASKS3)},
             )
         )
     part1["sparse_occlusion_sensitivity"] = sens
@@ -607,7 +683,7 @@ def main():
             for fi in range(2):
                 for p in range(2):
                     zflips_fp[fi][p] += int(zfl[fi, ..., p].sum())
-            mq = enc_out[n]["allvalid"] & nzq
+            mq = enc_out[n]["count_ok"] & nzq
             fl = cq != code_ref[n]
             flips += int(fl.sum())
             for fi in range(2):
@@ -662,7 +738,9 @@ def main():
         generator="models/iris/analyze_iris.py",
         open_iris_version=iris.__version__,
         numpy_version=np.__version__,
-        zkid_mask_rule="maskcode(f,i,j,re) = maskcode(f,i,j,im) = all patch pixels valid AND (S_re != 0 or S_im != 0)",
+        zkid_mask_rule="maskcode(f,i,j,re) = maskcode(f,i,j,im) = invalid(f,i,j) <= floor(7*h*kc/100) AND (S_re != 0 or S_im != 0); invalid = mask==0 pixels of the cut patch (rows rtop..rbot-1 x kc wrapped columns)",
+        zkid_invalid_threshold_T={f"filter{f}": [int(x) for x in enc.tmax[f]] for f in range(2)},
+        previous_rule_allvalid="maskcode = all patch pixels valid AND (S_re != 0 or S_im != 0) (part 1 comparison column and stress test only)",
         images=dict(committed=committed, sweep_capture1=len(sweep1), sweep_capture2=len(sweep2)),
         part1_mask_rule=part1,
         part2_matching=part2,
@@ -682,6 +760,9 @@ def main():
               f"{d['ratio_only_rule']:6d} {d['fragile_only_rule']:7d} {d['only_zkid_weak']:5d} {d['only_zkid_strong']:6d} {d['only_zkid_angle']:5d}")
     print(f"  sweep per-image min/max/mean: openiris {sw['openiris_min_max_mean']} zkid {sw['zkid_min_max_mean']}; "
           f"templates < 4096: {sw['templates_below_4096']}")
+    cd = part1["contrast_dependence"]
+    print(f"  contrast dependence: corr(open-iris bits, contrast) {cd['corr_openiris_bits_vs_contrast']:.3f}, corr(zkid bits, contrast) {cd['corr_zkid_bits_vs_contrast']:.3f}; "
+          + "; ".join(f"{b['contrast']}: oi {b['openiris_mean']:.0f} zk {b['zkid_mean']:.0f}" for b in cd["bins"]))
     print("  scattered-occlusion sensitivity (first 10 same-eye pairs, both captures):")
     for r in part1["sparse_occlusion_sensitivity"]:
         print(f"    {r['kind']:7s} {r['level']:5d}: invalid px {r['mean_invalid_pixels']:7.1f}  mean bits oi {r['openiris_mean_bits']:7.1f} zk {r['zkid_mean_bits']:7.1f} ratio {r['ratio_rule_mean_bits']:7.1f}"

@@ -191,7 +191,7 @@ pub fn eval(model: &QModel, input: &[i64]) -> Vec<Option<Vec<i64>>> {
                             let rtop = (row - pr).max(0);
                             let rbot = (row + pr + 1).min(h as i64);
                             let ktop = pr - (rbot - rtop) / 2;
-                            let (mut sre, mut sim, mut all_valid) = (0i64, 0i64, true);
+                            let (mut sre, mut sim, mut invalid, mut n) = (0i64, 0i64, 0i64, 0i64);
                             for (a, yy) in (rtop..rbot).enumerate() {
                                 for t in 0..k.cols as i64 {
                                     let xx = (col - pc + t).rem_euclid(w as i64);
@@ -199,10 +199,12 @@ pub fn eval(model: &QModel, input: &[i64]) -> Vec<Option<Vec<i64>>> {
                                     let tap = ((ktop + a as i64) * k.cols as i64 + t) as usize;
                                     sre += (v % 256) * k.re[tap];
                                     sim += (v % 256) * k.im[tap];
-                                    all_valid &= v >= 256;
+                                    invalid += i64::from(v < 256);
+                                    n += 1;
                                 }
                             }
-                            let m = i64::from(all_valid && (sre, sim) != (0, 0));
+                            let ok = invalid * 100 <= n * i64::from(b.max_invalid_percent);
+                            let m = i64::from(ok && (sre, sim) != (0, 0));
                             y[2 * r] = i64::from(sre > 0);
                             y[2 * r + 1] = i64::from(sim > 0);
                             y[2 * resp + 2 * r] = m;

@@ -26,7 +26,13 @@ fn mini_iris() -> LoadedModel {
         im[0] -= im.iter().sum::<i64>();
         FilterTaps { rows, cols, re, im }
     };
-    let bank = IrisCode { image: [H, W], probes: [2, 32], stride: [8, 2], filters: vec![taps(5, 7, 1), taps(3, 5, 2)] };
+    let bank = IrisCode {
+        image: [H, W],
+        probes: [2, 32],
+        stride: [8, 2],
+        filters: vec![taps(5, 7, 1), taps(3, 5, 2)],
+        max_invalid_percent: 7,
+    };
     let m = iris::model_from_bank(bank, "mini-iris").unwrap();
     LoadedModel::from_bytes(&zkm::to_bytes(&m).unwrap()).unwrap()
 }

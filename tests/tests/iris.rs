@@ -37,8 +37,6 @@ fn code_bits_and_accumulators_equal_open_iris() {
         // open-iris stores [filter, row, column, (re, im)], exactly zkid's order.
         assert_eq!(t.code, bits(name, "code").as_slice(), "{name}: code bits differ from open-iris");
         assert_eq!(trace.node(0).unwrap().acc, ints(name, "acc"), "{name}: accumulators differ");
-        // zkid's mask rule never keeps a bit whose patch open-iris's ratio rule rejects as
-        // mostly invalid, and masks S = 0 exactly like the package.
         let reference = bits(name, "maskcode");
         let kept_by_zkid_only = t.mask.iter().zip(&reference).filter(|&(&z, &r)| z == 1 && r == 0).count();
         assert!(t.valid_bits() > 4096, "{name}: {} valid bits", t.valid_bits());
@@ -59,7 +57,10 @@ fn exact_constraint_count_of_the_filter_bank() {
     let layers = layer_constraints(&model).unwrap();
     let total: usize = layers.iter().map(|(_, n)| n).sum();
     assert_eq!(total as u64, zkid_core::report::estimated_constraints(&model));
-    // 9 per pixel; 2(k+2)+7 per response with k = 28 (λ = 28) and 27 (λ = 8).
+    // 9 per pixel; 2(k+2) + bits(n) + 6 per response with k = 27 (λ = 28) and 26 (λ = 8),
+    // n = 451, 779, 861×13, 738 (λ = 28) and 187, 323, 357×13, 306 (λ = 8) pixels per row.
     assert_eq!(layers[0].1, 128 * 512 * 9);
-    assert_eq!(layers[1].1, 4096 * 67 + 4096 * 65);
+    let f0 = 256 * (9 + 10 + 13 * 10 + 10 + 16 * (2 * 29 + 6));
+    let f1 = 256 * (8 + 9 + 13 * 9 + 9 + 16 * (2 * 28 + 6));
+    assert_eq!(layers[1].1, f0 + f1);
 }

@@ -512,7 +512,10 @@ mod tests {
             let best = best_shift(&got).unwrap();
             let plain = &pair["plain_fractional_hd"];
             assert_eq!(i64::from(best.shift), plain["shift"].as_i64().unwrap(), "{probe} vs {gallery}");
-            assert_eq!(best.nonmatch as f64 / best.common as f64, plain["distance"].as_f64().unwrap());
+            // open-iris sums the counts in a different order of float operations: equal to the
+            // exact ratio within a couple of ulps.
+            let theirs = plain["distance"].as_f64().unwrap();
+            assert!((best.nonmatch as f64 / best.common as f64 - theirs).abs() <= 4.0 * f64::EPSILON * theirs);
             // The verdict at the exact distance (rounded up to the threshold grid) accepts,
             // one grid step below rejects.
             let tau = (u128::from(best.nonmatch) * u128::from(TAU_ONE)).div_ceil(u128::from(best.common)) as u64;
@@ -541,12 +544,12 @@ mod tests {
             let shifts = small_shifts();
             let cs = prove_cs();
             let counts = circuit_counts(&cs, &p, &shifts, mode);
-            let inputs = cs.num_constraints();
-            prop_assert_eq!(inputs, 4 * ROWS * COLS, "booleanity of the inputs");
+            // The inputs' booleanity constraints come first, one per bit.
+            let inputs = 4 * ROWS * COLS;
             let want = native_rotation_counts(&p.pc, &p.pm, &p.gc, &p.gm, &shifts).unwrap();
             let got: Vec<_> = counts.iter().map(|c| NativeCounts { shift: c.shift, nonmatch: int(&c.nonmatch), common: int(&c.common) }).collect();
             prop_assert_eq!(got, want);
-            // The counts are pinned by the constraints: check them against the assignment.
+            // The honest assignment satisfies every constraint, with the documented shape.
             let r = r1cs(&cs);
             prop_assert!(r.is_satisfied());
             prop_assert_eq!(r.num_constraints() - inputs, 4 * ROWS * COLS);
@@ -605,10 +608,9 @@ mod tests {
             let before = cs.num_constraints();
             let max_common = (ROWS * COLS) as u64;
             let verdict = hd_verdict(&cs, &counts, &tau_w, min_common, max_common).unwrap();
-            assert_eq!(
-                cs.num_constraints() - before,
-                4 * ROWS * COLS + documented_verdict_cost(shifts.len(), min_common, max_common)
-            );
+            assert_eq!(cs.num_constraints() - before, documented_verdict_cost(shifts.len(), min_common, max_common));
+            // Input booleanity, then rotation_counts' 4·rows·cols.
+            assert_eq!(before, 4 * ROWS * COLS + 4 * ROWS * COLS);
             let want = native_hd_verdict(&native, tau_q, min_common);
             assert_eq!(want, tau_q == tau || min_common == most, "the cases alternate accept / reject");
             assert_eq!(verdict.value, Some(Fr::from(u64::from(want))), "tau {tau_q}, min {min_common}");

@@ -18,8 +18,10 @@
 //! * **Code bit** `code_p = [S_p > 0]` — bit-exact with open-iris, whose float pipeline
 //!   only divides `S` by positive constants before testing `> 0`.
 //! * **Mask bit** (zkid's sound simplification of open-iris's fragile-bit refinement and
-//!   93 % weight rule; `models/iris/ANALYSIS.md` measures its effect on matching), the same
-//!   for both parts: `mask = [every pixel of the cut patch is valid] ∧ [S_re ≠ 0 ∨ S_im ≠ 0]`.
+//!   93 % |tap|-weight rule; `models/iris/ANALYSIS.md` measures its effect on matching), the
+//!   same for both parts: `mask = [invalid ≤ ⌊p·n/100⌋] ∧ [S_re ≠ 0 ∨ S_im ≠ 0]`, where
+//!   `invalid` counts the noise-masked pixels of the cut patch, `n = h·kc` its pixels and
+//!   `p` = [`IrisCode::max_invalid_percent`] (7: at most 7 % of the patch occluded).
 //! * **Output** `[1, 2, F, R, C, 2]`: code bits then mask bits, each `[filter, row, column,
 //!   (re, im)]` — open-iris's `np.stack(iris_codes)` layout.
 
@@ -55,6 +57,14 @@ impl FilterTaps {
         let s = |v: &[i64]| v.iter().map(|t| t.unsigned_abs()).sum::<u64>();
         s(&self.re).max(s(&self.im))
     }
+
+    /// `(largest Σ of negative taps' magnitudes, largest Σ of positive taps)` over both parts:
+    /// with pixels in `[0, 255]`, `-255·neg <= S <= 255·pos` for every (cut) patch.
+    pub fn signed_sums(&self) -> (u64, u64) {
+        let neg = |v: &[i64]| v.iter().filter(|&&t| t < 0).map(|t| t.unsigned_abs()).sum::<u64>();
+        let pos = |v: &[i64]| v.iter().filter(|&&t| t > 0).map(|t| t.unsigned_abs()).sum::<u64>();
+        (neg(&self.re).max(neg(&self.im)), pos(&self.re).max(pos(&self.im)))
+    }
 }
 
 /// Rows of one cut-short patch: image rows `top .. top + height`, kernel rows
@@ -80,6 +90,8 @@ pub struct IrisCode {
     pub stride: [usize; 2],
     /// The complex filters.
     pub filters: Vec<FilterTaps>,
+    /// Largest share of invalid pixels, in percent, a patch may hold for its bits to count.
+    pub max_invalid_percent: u8,
 }
 
 impl IrisCode {
@@ -109,6 +121,9 @@ impl IrisCode {
         }
         if self.filters.is_empty() {
             return Err("iris filter bank has no filters".into());
+        }
+        if self.max_invalid_percent > 100 {
+            return Err("the invalid-pixel share of a patch is a percentage (0..=100)".into());
         }
         for (f, k) in self.filters.iter().enumerate() {
             if k.rows % 2 == 0 || k.cols % 2 == 0 || k.rows > h || k.cols > w {
@@ -149,6 +164,17 @@ impl IrisCode {
         }
     }
 
+    /// Pixels of the cut patch of filter `f` at probe row `i`.
+    pub fn patch_pixels(&self, f: usize, i: usize) -> usize {
+        self.patch_rows(f, i).height * self.filters[f].cols
+    }
+
+    /// Most invalid pixels the patch of filter `f` at probe row `i` may hold for its bits to
+    /// count: `⌊p·n/100⌋`.
+    pub fn max_invalid(&self, f: usize, i: usize) -> i64 {
+        (self.patch_pixels(f, i) * usize::from(self.max_invalid_percent) / 100) as i64
+    }
+
     /// Index of response `(f, i, j)` in the flat `F × R × C` order.
     pub fn response_index(&self, f: usize, i: usize, j: usize) -> usize {
         (f * self.probes[0] + i) * self.probes[1] + j
@@ -184,14 +210,14 @@ impl IrisCode {
             invalid[r] = bad;
         });
         let mut out = vec![0i64; 4 * n];
-        for r in 0..n {
+        self.for_each_response(|r, f, i, _| {
             let (re, im) = (acc[2 * r], acc[2 * r + 1]);
-            let valid = i64::from(invalid[r] == 0 && (re != 0 || im != 0));
+            let valid = i64::from(invalid[r] <= self.max_invalid(f, i) && (re != 0 || im != 0));
             out[2 * r] = i64::from(re > 0);
             out[2 * r + 1] = i64::from(im > 0);
             out[2 * n + 2 * r] = valid;
             out[2 * n + 2 * r + 1] = valid;
-        }
+        });
         IrisEval { acc, invalid, out }
     }
 }
@@ -226,14 +252,21 @@ mod tests {
             re: (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 11 - 5).collect(),
             im: (0..(rows * cols) as i64).map(|t| (t * 5 + seed) % 13 - 6).collect(),
         };
-        IrisCode { image: [12, 16], probes: [3, 8], stride: [4, 2], filters: vec![taps(5, 7, 1), taps(3, 3, 2)] }
+        IrisCode {
+            image: [12, 16],
+            probes: [3, 8],
+            stride: [4, 2],
+            filters: vec![taps(5, 7, 1), taps(3, 3, 2)],
+            max_invalid_percent: 7,
+        }
     }
 
     #[test]
     fn cut_short_rows_follow_open_iris() {
         // open-iris 1.11.2 with a 21-row kernel on 128 rows: probe rows 0, 8, 120.
         let k = FilterTaps { rows: 21, cols: 1, re: vec![0; 21], im: vec![0; 21] };
-        let b = IrisCode { image: [128, 512], probes: [16, 256], stride: [8, 2], filters: vec![k] };
+        let b =
+            IrisCode { image: [128, 512], probes: [16, 256], stride: [8, 2], filters: vec![k], max_invalid_percent: 7 };
         assert_eq!(b.patch_rows(0, 0), PatchRows { top: 0, height: 11, ktop: 5 });
         assert_eq!(b.patch_rows(0, 1), PatchRows { top: 0, height: 19, ktop: 1 });
         assert_eq!(b.patch_rows(0, 5), PatchRows { top: 30, height: 21, ktop: 0 });
@@ -268,6 +301,9 @@ mod tests {
                     assert_eq!(e.acc[2 * r], re);
                     assert_eq!(e.invalid[r], bad);
                     assert_eq!(e.out[2 * r], i64::from(re > 0));
+                    let n = (rows.height * k.cols) as i64;
+                    let valid = bad * 100 <= 7 * n && (e.acc[2 * r], e.acc[2 * r + 1]) != (0, 0);
+                    assert_eq!(e.out[2 * b.responses() + 2 * r + 1], i64::from(valid));
                 }
             }
         }
@@ -299,6 +335,9 @@ mod tests {
         assert!(b.validate().is_err());
         let mut b = bank();
         b.probes = [4, 8];
+        assert!(b.validate().is_err());
+        let mut b = bank();
+        b.max_invalid_percent = 101;
         assert!(b.validate().is_err());
         assert!(encode_input(&[1, 2], &[true]).is_err());
     }
