@@ -137,3 +137,92 @@ fn response(
     let mask = enough_valid.mul(&Wire::constant(Fr::one()).sub(&zero), cs)?;
     Ok((code_re, code_im, mask))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gadgets::test_util::{prove_cs, r1cs, setup_cs};
+    use ark_relations::gr1cs::ConstraintSystemRef;
+    use zkid_core::model::ops::iris::FilterTaps;
+
+    fn bank() -> IrisCode {
+        let taps = |rows: usize, cols: usize, seed: i64| {
+            let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 11 - 5).collect();
+            let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + seed) % 13 - 6).collect();
+            re[0] -= re.iter().sum::<i64>();
+            im[0] -= im.iter().sum::<i64>();
+            FilterTaps { rows, cols, re, im }
+        };
+        IrisCode {
+            image: [7, 12],
+            probes: [2, 4],
+            stride: [4, 3],
+            filters: vec![taps(5, 5, 1), taps(3, 3, 2)],
+            max_invalid_percent: 10,
+        }
+    }
+
+    /// Pixels with texture, a few invalid ones, and a constant (S = 0) corner.
+    fn image(b: &IrisCode) -> Vec<i64> {
+        let [h, w] = b.image;
+        (0..h * w)
+            .map(|i| {
+                let (r, c) = (i / w, i % w);
+                let p = if r < 3 && c < 4 { 9 } else { ((i * 37) % 256) as i64 };
+                p + if i % 23 == 5 { 0 } else { 256 }
+            })
+            .collect()
+    }
+
+    fn build(cs: &ConstraintSystemRef<Fr>, b: &IrisCode, x: Option<&[i64]>) -> Vec<Wire> {
+        let px: Vec<PixelWires> =
+            (0..b.image[0] * b.image[1]).map(|i| PixelWires::alloc(cs, x.map(|x| x[i])).unwrap()).collect();
+        let trace = x.map(|x| {
+            let e = b.evaluate(x);
+            NodeTrace { acc: e.acc, invalid: e.invalid, ..NodeTrace::default() }
+        });
+        synthesize(cs, b, &px, trace.as_ref()).unwrap()
+    }
+
+    #[test]
+    fn outputs_cost_and_tamper() {
+        let b = bank();
+        let x = image(&b);
+        let cs = prove_cs();
+        let out = build(&cs, &b, Some(&x));
+        let want = b.evaluate(&x).out;
+        let got: Vec<Fr> = out.iter().map(|w| w.value.unwrap()).collect();
+        assert_eq!(got, want.iter().map(|&v| fr_from_i64(v)).collect::<Vec<_>>());
+        // Both mask outcomes and both code values occur, so the tamper test covers them.
+        let masks = &want[2 * b.responses()..];
+        assert!(masks.contains(&0) && masks.contains(&1), "{masks:?}");
+        let r = r1cs(&cs);
+        assert!(r.is_satisfied());
+        // Cost: 9 per pixel + per response 2(k+2) + bits(n) + 6.
+        let mut expect = 9 * b.image[0] * b.image[1];
+        b.for_each_response(|_, f, i, _| {
+            expect += 2 * (code_bit_width(&b, f) as usize + 2) + bits_for(b.patch_pixels(f, i) as u128) as usize + 6;
+        });
+        assert_eq!(cs.num_constraints(), expect);
+        // Every witness variable is pinned (every pixel lies in some patch here): changing any
+        // one alone breaks a constraint.
+        for col in r.num_instance..r.z.len() {
+            assert!(!r.satisfied_with(col, r.z[col] + Fr::one()), "column {col} can change alone");
+        }
+        // Setup mode has the same shape.
+        let cs2 = setup_cs();
+        build(&cs2, &b, None);
+        assert_eq!(cs2.num_constraints(), expect);
+    }
+
+    #[test]
+    fn out_of_range_pixels_are_unsatisfiable() {
+        let b = bank();
+        let mut x = image(&b);
+        x[7] = 512; // pixel 0 with a valid "bit" of 2
+        let cs = prove_cs();
+        let px: Vec<PixelWires> = x.iter().map(|&v| PixelWires::alloc(&cs, Some(v)).unwrap()).collect();
+        assert_eq!(px.len(), x.len());
+        assert!(!r1cs(&cs).is_satisfied());
+    }
+}

@@ -19,7 +19,10 @@ as a comparison in part 1 and in the scattered-occlusion stress test only.
 
 Parts (all deterministic; synthetic data from make_iris_vectors.py's integer-only generator):
   1. mask rule effect   - committed vectors + a sweep of 100 synthetic eyes: open-iris vs zkid
-                          mask bits, and the ratio-only / fragile-only components.
+                          mask bits, the ratio-only / fragile-only components, the all-valid
+                          (previous) rule for comparison, the per-probe agreement of zkid's count
+                          decision with open-iris's exact 93 % weighted decision, and a
+                          scattered-occlusion stress test.
   2. matching effect    - plain fractional HD (SimpleHammingDistanceMatcher semantics) with
                           open-iris masks (checked bit-exact against the package) and zkid masks,
                           for the committed pairs, 30 same-eye and 30 different-eye sweep pairs
@@ -519,7 +522,8 @@ def main():
                 ra = ratio_agreement(e)
                 rows.append(dict(openiris=int(e["oi_mask"].sum()), zkid=int(e["zk_mask"].sum()), allvalid=int(e["av_mask"].sum()),
                                  ratio=int(e["ratio"].sum()), invalid_pixels=int((~m2).sum()),
-                                 ratio_differ_any=ra["differ_any"], partial_probes=ra["partial_probes"]))
+                                 ratio_differ_any=ra["differ_any"], partial_probes=ra["partial_probes"],
+                                 keeps=ra["zkid_keeps_ratio_drops"], drops=ra["zkid_drops_ratio_keeps"]))
                 if suffix == "":
                     ea = e
             # probe = second capture, gallery = first capture
@@ -541,6 +545,8 @@ def main():
                 below_4096={k: int(sum(r[c] < MIN_MASKCODES for r in rows)) for k, c in MASKS3},
                 ratio_decision_probes_differing_mean=float(np.mean([r["ratio_differ_any"] for r in rows])),
                 ratio_decision_probes_differing_max=int(max(r["ratio_differ_any"] for r in rows)),
+                ratio_decision_zkid_keeps_ratio_drops_mean=float(np.mean([r["keeps"] for r in rows])),
+                ratio_decision_zkid_drops_ratio_keeps_mean=float(np.mean([r["drops"] for r in rows])),
                 partial_probes_mean=float(np.mean([r["partial_probes"] for r in rows])),
                 same_eye_pairs=len(pair_rows),
                 same_eye_max_hd={k: max(pr[m]["distance"] for pr in pair_rows) for m, (k, _) in enumerate(MASKS3)},
@@ -587,6 +593,8 @@ def main():
     # where do genuine-pair disagreements come from under zkid's mask? classify the common bits at
     # zkid's best shift by the open-iris status of the bit in the two captures
     cls = {c: [0, 0] for c in ("openiris_valid_in_both", "angle_rule_fails_in_one", "only_strong_or_ratio")}
+    # and by the zkid patch state: all pixels valid in both captures vs 1..T invalid pixels in >= 1 capture
+    pcls = {c: [0, 0] for c in ("patch_allvalid_in_both", "patch_partial_in_one_or_both")}
     for r in prow:
         if r["what"] != "same eye":
             continue
@@ -603,7 +611,12 @@ def main():
         for c, m in zip(cls, (c1, c2, c3)):
             cls[c][0] += int(m.sum())
             cls[c][1] += int((dis & m).sum())
+        av2 = roll(ep["allvalid"]) & eg["allvalid"]
+        for c, m in zip(pcls, (common & av2, common & ~av2)):
+            pcls[c][0] += int(m.sum())
+            pcls[c][1] += int((dis & m).sum())
     same_eye_bit_classes = {c: dict(bits=v[0], disagreeing=v[1], rate=v[1] / max(1, v[0])) for c, v in cls.items()}
+    same_eye_bit_classes_patch = {c: dict(bits=v[0], disagreeing=v[1], rate=v[1] / max(1, v[0])) for c, v in pcls.items()}
     same = [r for r in prow if r["what"] == "same eye"]
     diff = [r for r in prow if r["what"] == "different eye"]
     part2 = dict(
@@ -617,6 +630,7 @@ def main():
         different_eye=summarize(diff),
         all_pairs=summarize(prow),
         same_eye_zkid_common_bits_by_openiris_status=same_eye_bit_classes,
+        same_eye_zkid_common_bits_by_patch_state=same_eye_bit_classes_patch,
     )
     for key in ("openiris_mask", "zkid_mask"):
         part2[key + "_separation"] = dict(
@@ -751,22 +765,26 @@ def main():
     # ---------------- summary -------------------------------------------------------------
     print(f"open-iris {iris.__version__}, numpy {np.__version__}; {len(all_names)} images "
           f"({len(committed)} committed, {len(sweep1)} sweep eyes, {len(sweep2)} second captures)")
-    print("\n[1] mask bits (of 16384): open-iris vs zkid")
-    hdr = f"{'image':10s} {'oi':>6s} {'zkid':>6s} {'both':>6s} {'only_oi':>7s} {'only_zk':>7s} {'ratio':>6s} {'fragile':>7s} {'weak':>5s} {'strong':>6s} {'angle':>5s}"
+    print("\n[1] mask bits (of 16384): open-iris vs zkid (<= 7 % invalid); av = all-valid (previous)")
+    hdr = (f"{'image':10s} {'oi':>6s} {'zkid':>6s} {'av':>6s} {'both':>6s} {'only_oi':>7s} {'only_zk':>7s} {'ratio':>6s} {'fragile':>7s} "
+           f"{'weak':>5s} {'strong':>6s} {'angle':>5s} {'weight':>6s} | {'probes≠93%':>10s} {'keep/drop':>10s} {'partial':>7s}")
     print(hdr)
     for n in committed + ["SWEEP(sum)", "CAPT2(sum)"]:
         d = eff[n] if n in eff else (part1["sweep_aggregate"] if n.startswith("SWEEP") else part1["second_captures_aggregate"])
-        print(f"{n:10s} {d['openiris']:6d} {d['zkid']:6d} {d['both']:6d} {d['only_openiris']:7d} {d['only_zkid']:7d} "
-              f"{d['ratio_only_rule']:6d} {d['fragile_only_rule']:7d} {d['only_zkid_weak']:5d} {d['only_zkid_strong']:6d} {d['only_zkid_angle']:5d}")
-    print(f"  sweep per-image min/max/mean: openiris {sw['openiris_min_max_mean']} zkid {sw['zkid_min_max_mean']}; "
-          f"templates < 4096: {sw['templates_below_4096']}")
+        ra = d["ratio_decision_agreement"]
+        print(f"{n:10s} {d['openiris']:6d} {d['zkid']:6d} {d['allvalid_previous']:6d} {d['both']:6d} {d['only_openiris']:7d} {d['only_zkid']:7d} "
+              f"{d['ratio_only_rule']:6d} {d['fragile_only_rule']:7d} {d['only_zkid_weak']:5d} {d['only_zkid_strong']:6d} {d['only_zkid_angle']:5d} {d['only_zkid_weight']:6d} | "
+              f"{ra['differ_any']:10d} {str(ra['zkid_keeps_ratio_drops']) + '/' + str(ra['zkid_drops_ratio_keeps']):>10s} {ra['partial_probes']:7d}")
+    print(f"  sweep per-image min/max/mean: openiris {sw['openiris_min_max_mean']} zkid {sw['zkid_min_max_mean']} av {sw['allvalid_previous_min_max_mean']}; "
+          f"templates < 4096: {sw['templates_below_4096']}; ratio-decision agreement {sw['ratio_decision_agreement']}")
     cd = part1["contrast_dependence"]
     print(f"  contrast dependence: corr(open-iris bits, contrast) {cd['corr_openiris_bits_vs_contrast']:.3f}, corr(zkid bits, contrast) {cd['corr_zkid_bits_vs_contrast']:.3f}; "
           + "; ".join(f"{b['contrast']}: oi {b['openiris_mean']:.0f} zk {b['zkid_mean']:.0f}" for b in cd["bins"]))
     print("  scattered-occlusion sensitivity (first 10 same-eye pairs, both captures):")
     for r in part1["sparse_occlusion_sensitivity"]:
-        print(f"    {r['kind']:7s} {r['level']:5d}: invalid px {r['mean_invalid_pixels']:7.1f}  mean bits oi {r['openiris_mean_bits']:7.1f} zk {r['zkid_mean_bits']:7.1f} ratio {r['ratio_rule_mean_bits']:7.1f}"
-              f"  min oi {r['openiris_min_bits']:5d} zk {r['zkid_min_bits']:5d}  <4096 {r['below_4096']}  same-eye maxHD {r['same_eye_max_hd']}"
+        print(f"    {r['kind']:7s} {r['level']:5d}: invalid px {r['mean_invalid_pixels']:7.1f}  mean bits oi {r['openiris_mean_bits']:7.1f} zk {r['zkid_mean_bits']:7.1f} "
+              f"av {r['allvalid_previous_mean_bits']:7.1f} ratio {r['ratio_rule_mean_bits']:7.1f}  probes≠93% {r['ratio_decision_probes_differing_mean']:.1f} (max {r['ratio_decision_probes_differing_max']}, partial {r['partial_probes_mean']:.0f})"
+              f"  min oi {r['openiris_min_bits']:5d} zk {r['zkid_min_bits']:5d} av {r['allvalid_previous_min_bits']:5d}  <4096 {r['below_4096']}  same-eye maxHD {r['same_eye_max_hd']}"
               f" minCommon {r['same_eye_min_common']} matches {r['same_eye_matches']}")
     print("\n[2] plain fractional HD (tau = 0.35): " + part2["package_check"])
     print(f"{'probe':7s} {'gallery':7s} {'what':14s} {'HD_oi':>7s} {'sh':>3s} {'common':>6s} {'HD_zk':>7s} {'sh':>3s} {'common':>6s}")
@@ -779,6 +797,7 @@ def main():
         g = part2[grp]
         print(f"  {grp:13s} oi {g['openiris_mask']}  zk {g['zkid_mask']}  agreement {g['decision_agreement']} shifts {g['best_shift_agreement']}")
     print(f"  same-eye common bits (zkid mask, best shift) by open-iris status: {part2['same_eye_zkid_common_bits_by_openiris_status']}")
+    print(f"  same-eye common bits (zkid mask, best shift) by patch state: {part2['same_eye_zkid_common_bits_by_patch_state']}")
     for key in ("openiris_mask", "zkid_mask"):
         print(f"  separation {key}: {part2[key + '_separation']}")
     print(f"  all 4950 sweep impostor pairs: {part2['all_sweep_impostor_pairs']}")

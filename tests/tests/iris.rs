@@ -64,3 +64,10 @@ fn exact_constraint_count_of_the_filter_bank() {
     let f1 = 256 * (8 + 9 + 13 * 9 + 9 + 16 * (2 * 28 + 6));
     assert_eq!(layers[1].1, f0 + f1);
 }
+
+#[test]
+fn bundled_iris_zkm_is_reproducible_from_the_taps() {
+    // `zkid compile-iris --taps models/iris/vectors -o models/iris/iris.zkm` wrote it.
+    let bundled = std::fs::read(model_file("iris", "iris.zkm")).unwrap();
+    assert_eq!(zkid_core::zkm::to_bytes(&iris_model()).unwrap(), bundled);
+}

@@ -39,7 +39,7 @@
 //! Cost of [`rotation_counts`]: `4·rows·cols` constraints (`2·rows·cols` signed bits and
 //! `2·rows·cols` spectral products), independent of the number of shifts; as many new
 //! witnesses. Each product multiplies two dense transforms, so the matrices hold
-//! `4·rows·cols² + 12·rows·cols - 2·cols` non-zeros for single-variable bit wires (16.8 M for
+//! `4·rows·cols² + 12·rows·cols - 2·cols` non-zeros for single-variable bit wires (16,973,312 for
 //! 64 × 256): the transforms, not the constraint count, dominate synthesis memory.
 //!
 //! [`hd_verdict`] then compares `nonmatch_s / common_s` with a public threshold for every

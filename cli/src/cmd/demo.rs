@@ -1,4 +1,5 @@
-//! `zkid demo`: compiles and evaluates the bundled example models, offline.
+//! `zkid demo`: the iris enroll → match flow ([`super::demo_iris`]), then compiles and
+//! evaluates the bundled example models, offline.
 //!
 //! The digits scenario also makes and verifies a real Groth16 proof (dev keys in memory).
 //! The demo is a list of [`Scenario`]s run in order; each pairs an embedded model
@@ -14,9 +15,14 @@ use std::time::{Duration, Instant};
 use zkid_core::onnx::{CompileOptions, Compiled, Reference};
 use zkid_core::{FTensor, QModel, npy};
 
-/// Arguments of `zkid demo` (none yet).
+/// Arguments of `zkid demo`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Skip the iris enroll/match flow (about three minutes on two cores: dev setup of two
+    /// 1.3M-constraint circuits and three proofs); run only the model scenarios.
+    #[arg(long)]
+    pub quick: bool,
+}
 
 macro_rules! bundled {
     ($dir:literal, $file:literal) => {
@@ -250,8 +256,11 @@ struct Summary {
 }
 
 /// Runs `zkid demo`.
-pub fn run(_args: &Args) -> Result<()> {
+pub fn run(args: &Args) -> Result<()> {
     let start = Instant::now();
+    if !args.quick {
+        super::demo_iris::run()?;
+    }
     let mut summary = Vec::new();
     for s in scenarios() {
         let b = &s.model;

@@ -4,6 +4,7 @@ pub mod attest;
 pub mod bench;
 pub mod compile;
 pub mod demo;
+pub mod demo_iris;
 pub mod identity;
 pub mod infer;
 pub mod keydir;
