@@ -611,3 +611,216 @@ fn digits_round_trip_with_nonce() {
     // linreg's proof against digits' keys: another model.
     assert_invalid(&zkid(&["verify", "--keys", s(&keys), s(&linreg().proof)]), "model");
 }
+
+/// A small iris-code model (open-iris's operator, 16 × 64 image) and two captures of one
+/// eye plus another eye, written as `.npy` image/mask pairs.
+struct MiniIris {
+    dir: TempDir,
+    zkm: PathBuf,
+}
+
+fn mini_iris() -> MiniIris {
+    use zkid_core::model::ops::iris::{FilterTaps, IrisCode};
+    let dir = TempDir::new();
+    let taps = |rows: usize, cols: usize, seed: i64| {
+        let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 23 - 11).collect();
+        let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + 3 * seed) % 19 - 9).collect();
+        re[0] -= re.iter().sum::<i64>();
+        im[0] -= im.iter().sum::<i64>();
+        FilterTaps { rows, cols, re, im }
+    };
+    let bank = IrisCode {
+        image: [16, 64],
+        probes: [2, 32],
+        stride: [8, 2],
+        filters: vec![taps(5, 7, 1), taps(3, 5, 2)],
+        max_invalid_percent: 7,
+    };
+    let model = zkid_core::iris::model_from_bank(bank, "mini-iris").unwrap();
+    let zkm = dir.path("iris.zkm");
+    std::fs::write(&zkm, zkid_core::zkm::to_bytes(&model).unwrap()).unwrap();
+    // eye a: texture; a2: rolled by 4 pixels (2 probe columns) with a little noise; b: another texture.
+    for (name, seed, roll, noise) in [("a1", 1u64, 0usize, 0i64), ("a2", 1, 4, 3), ("b", 2, 0, 0)] {
+        // splitmix64 of (pixel, seed): independent textures per seed.
+        let tex = |i: usize| {
+            let mut x = (i as u64) ^ (seed << 32);
+            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((x ^ (x >> 31)) % 211) as f32 + 20.0
+        };
+        let image: Vec<f32> = (0..16 * 64)
+            .map(|i| {
+                let (r, c) = (i / 64, i % 64);
+                let v = tex(r * 64 + (c + 64 - roll) % 64) + ((i as i64 * 31 % 7) - 3).clamp(-noise, noise) as f32;
+                v.clamp(0.0, 255.0)
+            })
+            .collect();
+        let mask: Vec<f32> = (0..16 * 64).map(|i| if i % 97 == 0 { 0.0 } else { 1.0 }).collect();
+        for (what, data) in [("image", image), ("mask", mask)] {
+            let t = zkid_core::FTensor::new(vec![16, 64], data).unwrap();
+            std::fs::write(dir.path(&format!("{name}_{what}.npy")), zkid_core::npy::to_bytes(&t).unwrap()).unwrap();
+        }
+    }
+    MiniIris { dir, zkm }
+}
+
+#[test]
+fn iris_enroll_attest_match_verify_end_to_end() {
+    let m = mini_iris();
+    let p = |n: &str| m.dir.path(n);
+    let setup = |st: &str, out: &str| {
+        let o = zkid(&[
+            "setup",
+            "--dev",
+            s(&m.zkm),
+            "--statement",
+            st,
+            "--max-shift",
+            "3",
+            "--min-bits",
+            "16",
+            "-o",
+            s(&p(out)),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    setup("enroll", "ek");
+    setup("match", "mk");
+    // Infer prints the code and mask code of an iris model.
+    let o = zkid(&["infer", s(&m.zkm), "--input", s(&p("a1_image.npy")), "--mask", s(&p("a1_mask.npy")), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["iris"]["code_bits"].as_str().unwrap().len(), 2 * 2 * 32 * 2);
+    // Enroll, with a sealing key created on first use.
+    let o = zkid(&[
+        "enroll",
+        s(&m.zkm),
+        "--keys",
+        s(&p("ek")),
+        "--image",
+        s(&p("a1_image.npy")),
+        "--mask",
+        s(&p("a1_mask.npy")),
+        "--enrollment",
+        s(&p("a1.sealed")),
+        "--sealing-key",
+        s(&p("seal.key")),
+        "--nonce",
+        "77",
+        "-o",
+        s(&p("enroll.json")),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c_tpl = e["c_tpl"].as_str().unwrap().to_string();
+    // The device signs c_img; the verifier checks signature, then proof.
+    let o = zkid(&["attest", "keygen", "--alg", "p256", "-o", s(&p("dev"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = zkid(&[
+        "attest",
+        "sign",
+        "--key",
+        s(&p("dev/device.key")),
+        "--proof",
+        s(&p("enroll.json")),
+        "-o",
+        s(&p("att.json")),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let verify = |keys: &str, proof: &str, extra: &[&str]| {
+        let mut args = vec!["verify", "--keys", s(&p(keys)).to_string().leak(), s(&p(proof)).to_string().leak()];
+        args.extend_from_slice(extra);
+        zkid(&args)
+    };
+    let dev_pub = p("dev/device.pub");
+    let o = verify(
+        "ek",
+        "enroll.json",
+        &["--nonce", "77", "--device-key", s(&dev_pub), "--attestation", s(&p("att.json"))],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("capture attestation: valid"));
+    // Another device's key: rejected (exit 1).
+    let o = zkid(&["attest", "keygen", "-o", s(&p("other"))]);
+    assert!(o.status.success());
+    let o =
+        verify("ek", "enroll.json", &["--device-key", s(&p("other/device.pub")), "--attestation", s(&p("att.json"))]);
+    assert_invalid(&o, "attestation");
+
+    // Match the same eye (rotated): MATCH; another eye: no match; both proofs valid.
+    let run_match = |img: &str, out: &str| {
+        let o = zkid(&[
+            "match",
+            s(&m.zkm),
+            "--keys",
+            s(&p("mk")),
+            "--image",
+            s(&p(&format!("{img}_image.npy"))),
+            "--mask",
+            s(&p(&format!("{img}_mask.npy"))),
+            "--enrollment",
+            s(&p("a1.sealed")),
+            "--sealing-key",
+            s(&p("seal.key")),
+            "--tau",
+            "0.35",
+            "--nonce",
+            "78",
+            "-o",
+            s(&p(out)),
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let same = run_match("a2", "same.json");
+    assert_eq!(same["verdict"], true, "{same}");
+    assert_eq!(same["c_tpl"].as_str().unwrap(), c_tpl);
+    let other = run_match("b", "other.json");
+    assert_eq!(other["verdict"], false, "{other}");
+    let o = verify("mk", "same.json", &["--nonce", "78", "--expect-template", &c_tpl, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["verdict"], true);
+    let o = verify("mk", "other.json", &["--nonce", "78"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("no match"));
+    // Against another enrolled template: rejected before the pairing check.
+    let o = verify("mk", "same.json", &["--expect-template", "12345"]);
+    assert_invalid(&o, "another enrolled template");
+    // Enroll keys cannot verify a match proof.
+    assert_eq!(verify("ek", "same.json", &[]).status.code(), Some(1));
+
+    // Bad input: a wrong sealing key, a corrupt enrollment, a missing mask, τ out of range.
+    std::fs::write(p("wrong.key"), [7u8; 32]).unwrap();
+    let base = |img: &str, key: &str, enrollment: &str, extra: &[&str]| {
+        let mut a = vec![
+            "match".to_string(),
+            s(&m.zkm).into(),
+            "--keys".into(),
+            s(&p("mk")).into(),
+            "--image".into(),
+            s(&p(img)).into(),
+            "--enrollment".into(),
+            s(&p(enrollment)).into(),
+            "--sealing-key".into(),
+            s(&p(key)).into(),
+            "-o".into(),
+            s(&p("x.json")).into(),
+        ];
+        a.extend(extra.iter().map(|x| x.to_string()));
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        zkid(&a)
+    };
+    let mask = s(&p("a2_mask.npy")).to_string();
+    assert_bad_input(&base("a2_image.npy", "wrong.key", "a1.sealed", &["--mask", &mask]), "wrong key");
+    let mut blob = std::fs::read(p("a1.sealed")).unwrap();
+    let last = blob.len() - 1;
+    blob[last] ^= 1;
+    std::fs::write(p("bad.sealed"), blob).unwrap();
+    assert_bad_input(&base("a2_image.npy", "seal.key", "bad.sealed", &["--mask", &mask]), "corrupted");
+    assert_bad_input(&base("a2_image.npy", "seal.key", "a1.sealed", &[]), "--mask");
+    assert_bad_input(&base("a2_image.npy", "seal.key", "a1.sealed", &["--mask", &mask, "--tau", "1.5"]), "tau");
+    assert!(!p("x.json").exists(), "no partial output on failure");
+}

@@ -50,14 +50,24 @@ impl Enrollment {
         commit::commit(&self.template, q.lo, q.hi, self.salt)
     }
 
-    /// Serializes for sealing: magic, value count, values (i64 LE), salt (32 bytes LE).
-    pub fn to_bytes(&self) -> zeroize::Zeroizing<Vec<u8>> {
-        let mut out = zeroize::Zeroizing::new(Vec::with_capacity(8 + 4 + 8 * self.template.len() + 32));
+    /// Serializes for sealing: magic, value count (u32 LE), the values `v - lo` packed
+    /// LSB-first at `bits(hi - lo)` bits each (1 bit per iris-code bit), salt (32 bytes LE).
+    pub fn to_bytes(&self, model: &LoadedModel) -> zeroize::Zeroizing<Vec<u8>> {
+        let q = model.model.tensor(model.model.output()).quant;
+        let (b, _) = commit::layout(q.lo, q.hi);
+        let mut out =
+            zeroize::Zeroizing::new(Vec::with_capacity(12 + (self.template.len() * b as usize).div_ceil(8) + 32));
         out.extend_from_slice(ENROLLMENT_MAGIC);
         out.extend_from_slice(&(self.template.len() as u32).to_le_bytes());
-        for v in &self.template {
-            out.extend_from_slice(&v.to_le_bytes());
+        let mut packed = zeroize::Zeroizing::new(vec![0u8; (self.template.len() * b as usize).div_ceil(8)]);
+        for (i, &v) in self.template.iter().enumerate() {
+            let u = (v - q.lo) as u64;
+            for k in 0..b as usize {
+                let bit = i * b as usize + k;
+                packed[bit / 8] |= (((u >> k) & 1) as u8) << (bit % 8);
+            }
         }
+        out.extend_from_slice(&packed);
         out.extend_from_slice(&self.salt.into_bigint().to_bytes_le());
         out
     }
@@ -68,20 +78,30 @@ impl Enrollment {
         let rest = bytes.strip_prefix(ENROLLMENT_MAGIC.as_slice()).ok_or_else(|| bad("not a zkid enrollment"))?;
         let (n, rest) = rest.split_first_chunk::<4>().ok_or_else(|| bad("truncated"))?;
         let n = u32::from_le_bytes(*n) as usize;
+        let q = model.model.tensor(model.model.output()).quant;
+        let (b, _) = commit::layout(q.lo, q.hi);
         let want: usize = model.model.output_shape().iter().product();
-        if n != want || rest.len() != 8 * n + 32 {
+        let len = (n * b as usize).div_ceil(8);
+        if n != want || rest.len() != len + 32 {
             return Err(bad("its size does not match this model's template"));
         }
-        let (vals, salt) = rest.split_at(8 * n);
-        let q = model.model.tensor(model.model.output()).quant;
-        let template = vals
-            .chunks_exact(8)
-            .map(|c| {
-                let v = i64::from_le_bytes(c.try_into().unwrap_or_default());
-                if (q.lo..=q.hi).contains(&v) { Ok(v) } else { Err(bad("a template value is out of range")) }
+        let (packed, salt) = rest.split_at(len);
+        let template = (0..n)
+            .map(|i| {
+                let u = (0..b as usize).fold(0u64, |u, k| {
+                    let bit = i * b as usize + k;
+                    u | (u64::from((packed[bit / 8] >> (bit % 8)) & 1) << k)
+                });
+                let v = q.lo + u as i64;
+                if v <= q.hi { Ok(v) } else { Err(bad("a template value is out of range")) }
             })
             .collect::<Result<Vec<_>>>()?;
-        let salt = Fr::from_le_bytes_mod_order(salt);
+        let mut salt_bytes = [0u8; 32];
+        salt_bytes.copy_from_slice(salt);
+        let salt = Fr::from_le_bytes_mod_order(&salt_bytes);
+        if salt.into_bigint().to_bytes_le() != salt_bytes {
+            return Err(bad("the salt is not a field element"));
+        }
         Ok(Self { template, salt })
     }
 

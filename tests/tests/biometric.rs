@@ -72,10 +72,19 @@ fn iris_enroll_then_match_same_and_other_eye() {
     assert_eq!(e.enrollment.commitment(&model), c_tpl);
 
     // The enrollment survives serialization (what gets sealed on the device).
-    let bytes = e.enrollment.to_bytes();
+    let bytes = e.enrollment.to_bytes(&model);
     let enrolled = Enrollment::from_bytes(&model, &bytes).unwrap();
     assert_eq!(enrolled, e.enrollment);
+    assert_eq!(bytes.len(), 8 + 4 + 512 / 8 + 32, "one bit per template bit");
     assert!(Enrollment::from_bytes(&model, &bytes[..bytes.len() - 1]).is_err());
+    assert!(Enrollment::from_bytes(&model, &[]).is_err());
+    let mut wrong = bytes.to_vec();
+    wrong[0] ^= 1;
+    assert!(Enrollment::from_bytes(&model, &wrong).is_err());
+    let mut huge_salt = bytes.to_vec();
+    let n = huge_salt.len();
+    huge_salt[n - 32..].fill(0xff);
+    assert!(Enrollment::from_bytes(&model, &huge_salt).is_err(), "a salt above the modulus is refused");
 
     let tau = 22_938; // HD 0.35
     // Same eye, rotated by 2 probe columns (4 pixels), with noise: accepted.

@@ -80,7 +80,6 @@ pub fn run() -> Result<()> {
     );
     println!("DEVELOPMENT keys (insecure: this process knows the toxic waste); production keys come from a ceremony");
     let (epk, evk) = keys(&model, Statement::Enroll, "enroll")?;
-    let (mpk, mvk) = keys(&model, biometric::default_match(), "match")?;
 
     // The capture device (orb, phone secure enclave) and the phone's keystore.
     let device = DeviceSigningKey::generate(DeviceKeyAlg::Ed25519)?;
@@ -108,9 +107,12 @@ pub fn run() -> Result<()> {
     println!("  verifier: capture attestation valid (Ed25519 over c_img)");
     check(&evk, &e.envelope, nonce, "enroll")?;
     println!("  verifier stores c_tpl = {}", commitment_string(&c_tpl));
-    let sealed = seal(&keystore, &model.digest, ENROLLMENT_LABEL, &e.enrollment.to_bytes())?;
+    let sealed = seal(&keystore, &model.digest, ENROLLMENT_LABEL, &e.enrollment.to_bytes(&model))?;
     println!("  device seals the enrollment (AES-256-GCM, bound to the model): {}", ui::bytes(sealed.len() as u64));
     let enroll_json = e.envelope.to_json_string();
+    // One proving key in memory at a time (each is ~0.5 GB).
+    drop(epk);
+    let (mpk, mvk) = keys(&model, biometric::default_match(), "match")?;
 
     // Matches: the same eye (another capture) and another eye.
     let opened = unseal(&keystore, &model.digest, ENROLLMENT_LABEL, &sealed)?;

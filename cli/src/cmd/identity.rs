@@ -174,7 +174,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     let proved = biometric::prove_enroll(&model, &pk, &x, nonce, &mut OsRng, &mut progress);
     progress.finish();
     let proved = proved.context("enrollment failed")?;
-    let sealed = seal(&key, &model.digest, ENROLLMENT_LABEL, &proved.enrollment.to_bytes())?;
+    let sealed = seal(&key, &model.digest, ENROLLMENT_LABEL, &proved.enrollment.to_bytes(&model))?;
     let text = proved.envelope.to_json_string();
     let mut files = AtomicFiles::default();
     files.write(&args.output, text.as_bytes())?;
@@ -278,14 +278,14 @@ pub fn tau_units(model: &LoadedModel, tau: Option<f64>) -> Result<u64> {
         (None, false) => return Err(anyhow!(BadInput("embedding models need --tau (squared L2, integer)".into()))),
     };
     let units = if is_iris { tau * 65536.0 } else { tau };
-    if !units.is_finite() || units < 0.0 || (!is_iris && units.fract() != 0.0) {
+    if !units.is_finite() || units < 0.0 || (!is_iris && units.fract() != 0.0) || (is_iris && tau > 1.0) {
         return Err(anyhow!(BadInput(format!(
             "--tau must be {}",
             if is_iris { "a fraction in [0, 1]" } else { "a non-negative integer" }
         ))));
     }
     let units = units.round() as u64;
-    biometric::check_tau(model, units).map_err(|e| anyhow!(BadInput(e.to_string())))?;
+    biometric::check_tau(model, units).map_err(|e| anyhow!(BadInput(format!("--tau: {e}"))))?;
     Ok(units)
 }
 
