@@ -138,16 +138,6 @@ fn expect_statement(pk: &ProvingKeyFile, model: &LoadedModel, what: &str) -> Res
     Ok(statement)
 }
 
-fn envelope(pk: &ProvingKeyFile, model: &LoadedModel, report: &ProveReport, signals: Vec<Fr>) -> ProofEnvelope {
-    ProofEnvelope {
-        proof: report.proof.clone(),
-        public_signals: signals,
-        model_digest: model.digest,
-        statement: pk.header.statement_id.clone(),
-        vk_digest: pk.header.vk_digest,
-    }
-}
-
 /// Proves an enrollment of a quantized capture (for an iris model, build it with
 /// [`zkid_core::iris::input`]).
 pub fn prove_enroll<R: RngCore + CryptoRng>(
@@ -166,7 +156,12 @@ pub fn prove_enroll<R: RngCore + CryptoRng>(
     let circuit = InferCircuit { model: &model.model, spec: ENROLL_SPEC, witness: Some((witness, public.clone())) };
     let report = prove_with_report(&pk.key, circuit, rng, observer)?;
     let enrollment = Enrollment { template: trace.output().data().to_vec(), salt };
-    Ok(EnrollProof { envelope: envelope(pk, model, &report, public.to_field_elements()), public, enrollment, report })
+    Ok(EnrollProof {
+        envelope: ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements()),
+        public,
+        enrollment,
+        report,
+    })
 }
 
 /// Everything a match proof returns.
@@ -220,7 +215,12 @@ pub fn prove_match<R: RngCore + CryptoRng>(
         MatchWitness { input, trace: &trace, image_salt, enrolled: &enrolled.template, template_salt: enrolled.salt };
     let circuit = MatchCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
     let report = prove_with_report(&pk.key, circuit, rng, observer)?;
-    Ok(MatchProof { envelope: envelope(pk, model, &report, public.to_field_elements()), public, distance, report })
+    Ok(MatchProof {
+        envelope: ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements()),
+        public,
+        distance,
+        report,
+    })
 }
 
 /// Refuses a threshold the statement cannot express.

@@ -197,6 +197,17 @@ fn digest32(s: &str, what: &str) -> Result<[u8; 32]> {
 }
 
 impl ProofEnvelope {
+    /// The envelope of a proof made with `pk` over `model`.
+    pub fn new(pk: &ProvingKeyFile, model: &LoadedModel, proof: Proof, public_signals: Vec<Fr>) -> Self {
+        Self {
+            proof,
+            public_signals,
+            model_digest: model.digest,
+            statement: pk.header.statement_id.clone(),
+            vk_digest: pk.header.vk_digest,
+        }
+    }
+
     /// JSON: `{"proof": <snarkjs proof>, "publicSignals": [...], "zkid": {...}}` — the
     /// first two exactly as `snarkjs groth16 fullprove` writes them.
     pub fn to_json(&self) -> Value {
@@ -278,13 +289,7 @@ pub fn prove_infer<R: RngCore + CryptoRng>(
     let public = InferPublic::from_witness(&model.model, spec, &witness, nonce);
     let circuit = InferCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
     let report = prove_with_report(&pk.key, circuit, rng, observer)?;
-    let envelope = ProofEnvelope {
-        proof: report.proof.clone(),
-        public_signals: public.to_field_elements(),
-        model_digest: model.digest,
-        statement: pk.header.statement_id.clone(),
-        vk_digest: pk.header.vk_digest,
-    };
+    let envelope = ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements());
     Ok(InferProof { envelope, public, output: trace.output().clone(), report })
 }
 

@@ -1,6 +1,7 @@
 //! The iris-code model against open-iris 1.11.2's own outputs (`models/iris/vectors/`,
 //! written by `models/iris/make_iris_vectors.py`): code bits and accumulators bit for bit,
 //! an independent plain implementation, and the circuit's exact cost.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 
 use zkid_circuits::model::layer_constraints;
 use zkid_core::QModel;

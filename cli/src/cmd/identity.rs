@@ -114,20 +114,23 @@ fn nonce_of(arg: &Option<String>) -> Result<(Fr, bool)> {
     })
 }
 
-/// Arguments of `zkid enroll`.
+/// What `enroll` and `match` share: model, keys, capture, the sealed enrollment and the
+/// proof output.
 #[derive(Debug, clap::Args)]
-pub struct EnrollArgs {
+pub struct SessionArgs {
     /// The compiled model.
     pub model: PathBuf,
-    /// Keys directory from `zkid setup --statement enroll`.
+    /// Keys directory from `zkid setup --statement enroll` (or `match`).
     #[arg(long, value_name = "KEYS_DIR")]
     pub keys: PathBuf,
     #[command(flatten)]
     pub capture: CaptureArgs,
-    /// Where to write the sealed enrollment (template + salt; stays on the device).
+    /// The sealed enrollment (template + salt; never leaves the device): written by
+    /// `enroll`, read by `match`.
     #[arg(long, value_name = "FILE")]
     pub enrollment: PathBuf,
-    /// 32-byte sealing key file (created if missing).
+    /// 32-byte sealing key file (stands in for a platform keystore key; `enroll` creates it
+    /// if missing).
     #[arg(long, value_name = "FILE")]
     pub sealing_key: PathBuf,
     /// The verifier's challenge (decimal). Default: a fresh random nonce.
@@ -139,6 +142,13 @@ pub struct EnrollArgs {
     /// Print one JSON object instead of the human-readable report.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `zkid enroll`.
+#[derive(Debug, clap::Args)]
+pub struct EnrollArgs {
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 #[derive(Serialize)]
@@ -165,20 +175,21 @@ fn check_key(model: &LoadedModel, keys: &Path) -> Result<zkid_prover::ProvingKey
 
 /// Runs `zkid enroll`.
 pub fn enroll(args: &EnrollArgs) -> Result<()> {
-    let (nonce, _) = nonce_of(&args.nonce)?;
-    let model = load_model(&args.model)?;
-    let pk = check_key(&model, &args.keys)?;
-    let x = load_capture(&model, &args.capture)?;
-    let key = sealing_key(&args.sealing_key, true)?;
-    let mut progress = ui::ProveProgress::new(args.json);
+    let a = &args.session;
+    let (nonce, _) = nonce_of(&a.nonce)?;
+    let model = load_model(&a.model)?;
+    let pk = check_key(&model, &a.keys)?;
+    let x = load_capture(&model, &a.capture)?;
+    let key = sealing_key(&a.sealing_key, true)?;
+    let mut progress = ui::ProveProgress::new(a.json);
     let proved = biometric::prove_enroll(&model, &pk, &x, nonce, &mut OsRng, &mut progress);
     progress.finish();
     let proved = proved.context("enrollment failed")?;
     let sealed = seal(&key, &model.digest, ENROLLMENT_LABEL, &proved.enrollment.to_bytes(&model))?;
     let text = proved.envelope.to_json_string();
     let mut files = AtomicFiles::default();
-    files.write(&args.output, text.as_bytes())?;
-    files.write(&args.enrollment, &sealed)?;
+    files.write(&a.output, text.as_bytes())?;
+    files.write(&a.enrollment, &sealed)?;
     files.commit()?;
     let signals = &proved.envelope.public_signals;
     let valid_bits = iris::filter_bank(&model.model).map(|_| {
@@ -186,10 +197,10 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
         t.unwrap_or_default()
     });
     let t = &proved.report.timings;
-    if args.json {
+    if a.json {
         let out = EnrollJson {
-            proof: args.output.display().to_string(),
-            enrollment: args.enrollment.display().to_string(),
+            proof: a.output.display().to_string(),
+            enrollment: a.enrollment.display().to_string(),
             statement: proved.envelope.statement.clone(),
             c_img: commitment_string(&signals[0]),
             c_tpl: commitment_string(&signals[1]),
@@ -214,9 +225,9 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     println!("c_tpl (template commitment; verifiers keep it):          {}", commitment_string(&signals[1]));
     println!(
         "leaves the device: {} ({} bytes proof + [c_img, c_tpl, nonce]); sealed enrollment kept in {}",
-        args.output.display(),
+        a.output.display(),
         PROOF_BYTES,
-        args.enrollment.display()
+        a.enrollment.display()
     );
     Ok(())
 }
@@ -224,32 +235,12 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
 /// Arguments of `zkid match`.
 #[derive(Debug, clap::Args)]
 pub struct MatchArgs {
-    /// The compiled model.
-    pub model: PathBuf,
-    /// Keys directory from `zkid setup --statement match`.
-    #[arg(long, value_name = "KEYS_DIR")]
-    pub keys: PathBuf,
     #[command(flatten)]
-    pub capture: CaptureArgs,
-    /// The sealed enrollment written by `zkid enroll`.
-    #[arg(long, value_name = "FILE")]
-    pub enrollment: PathBuf,
-    /// The sealing key it was sealed with.
-    #[arg(long, value_name = "FILE")]
-    pub sealing_key: PathBuf,
+    pub session: SessionArgs,
     /// Threshold: iris codes, the fractional Hamming distance (e.g. 0.35, at 2^-16
     /// resolution); embeddings, the squared L2 distance in quantized units (an integer).
     #[arg(long, value_name = "T")]
     pub tau: Option<f64>,
-    /// The verifier's challenge (decimal). Default: a fresh random nonce.
-    #[arg(long, value_name = "N")]
-    pub nonce: Option<String>,
-    /// Output proof file.
-    #[arg(short = 'o', long = "output", value_name = "PROOF.json")]
-    pub output: PathBuf,
-    /// Print one JSON object instead of the human-readable report.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Serialize)]
@@ -291,31 +282,32 @@ pub fn tau_units(model: &LoadedModel, tau: Option<f64>) -> Result<u64> {
 
 /// Runs `zkid match`.
 pub fn run_match(args: &MatchArgs) -> Result<()> {
-    let (nonce, _) = nonce_of(&args.nonce)?;
-    let model = load_model(&args.model)?;
+    let a = &args.session;
+    let (nonce, _) = nonce_of(&a.nonce)?;
+    let model = load_model(&a.model)?;
     let tau = tau_units(&model, args.tau)?;
-    let pk = check_key(&model, &args.keys)?;
-    let x = load_capture(&model, &args.capture)?;
-    let key = sealing_key(&args.sealing_key, false)?;
-    let blob = read_input(&args.enrollment, "enrollment")?;
+    let pk = check_key(&model, &a.keys)?;
+    let x = load_capture(&model, &a.capture)?;
+    let key = sealing_key(&a.sealing_key, false)?;
+    let blob = read_input(&a.enrollment, "enrollment")?;
     let plain = unseal(&key, &model.digest, ENROLLMENT_LABEL, &blob)
-        .with_context(|| BadInput(format!("cannot open enrollment {}", args.enrollment.display())))?;
+        .with_context(|| BadInput(format!("cannot open enrollment {}", a.enrollment.display())))?;
     let enrolled = Enrollment::from_bytes(&model, &plain)
-        .with_context(|| BadInput(format!("cannot use enrollment {}", args.enrollment.display())))?;
-    let mut progress = ui::ProveProgress::new(args.json);
+        .with_context(|| BadInput(format!("cannot use enrollment {}", a.enrollment.display())))?;
+    let mut progress = ui::ProveProgress::new(a.json);
     let proved = biometric::prove_match(&model, &pk, &x, &enrolled, tau, nonce, &mut OsRng, &mut progress);
     progress.finish();
     let proved = proved.context("match proof failed")?;
     let text = proved.envelope.to_json_string();
     let mut files = AtomicFiles::default();
-    files.write(&args.output, text.as_bytes())?;
+    files.write(&a.output, text.as_bytes())?;
     files.commit()?;
     let best = zkid_circuits::gadgets::hamming::best_shift(&proved.distance.shifts);
     let p = &proved.public;
     let t = &proved.report.timings;
-    if args.json {
+    if a.json {
         let out = MatchJson {
-            proof: args.output.display().to_string(),
+            proof: a.output.display().to_string(),
             statement: proved.envelope.statement.clone(),
             verdict: p.verdict,
             tau,
@@ -350,6 +342,6 @@ pub fn run_match(args: &MatchArgs) -> Result<()> {
     if let Some(d) = proved.distance.l2 {
         println!("squared L2 distance (private, not in the proof): {d}; τ = {tau}");
     }
-    println!("wrote {} (public: c_img, c_tpl, τ, verdict, nonce)", args.output.display());
+    println!("wrote {} (public: c_img, c_tpl, τ, verdict, nonce)", a.output.display());
     Ok(())
 }
