@@ -154,3 +154,67 @@ fn embedding_match_uses_squared_l2() {
         assert!(verify_envelope(&mvk, &r.envelope, Some(nonce)).unwrap());
     }
 }
+
+/// The audit the reliability issue asks for, on both statements: with an honest witness,
+/// no witness variable of the enroll or match circuit can change alone (every one is pinned
+/// by a constraint: pixels by the filter bank and the commitment, template bits by the
+/// opening, counts and verdict by the matching gadgets); the match circuit is satisfied
+/// with the native verdict and unsatisfied with the opposite one.
+#[test]
+fn enroll_and_match_circuits_pin_every_witness() {
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+    use zkid_circuits::r1cs::{R1cs, TamperChecker};
+    use zkid_circuits::statement::commit;
+    use zkid_circuits::statement::matching::native_verdict;
+    use zkid_circuits::statement::{InferCircuit, InferPublic, InferWitness, MatchCircuit, MatchPublic, MatchWitness};
+    use zkid_prover::statement::ENROLL_SPEC;
+
+    let model = mini_iris();
+    let m = &model.model;
+    let spec = MatchSpec { max_shift: 3, min_bits: 16 };
+    let check = |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, what: &str| {
+        cs.finalize();
+        let r = R1cs::from_cs(&cs).unwrap();
+        assert!(r.is_satisfied(), "{what}: honest witness");
+        let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
+        assert!(free.is_empty(), "{what}: witness columns {free:?} can change alone");
+    };
+
+    let x = eye(1, 0, 0);
+    let trace = m.infer(&x).unwrap();
+    let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
+    let public = InferPublic::from_witness(m, ENROLL_SPEC, &w, Fr::from(9u64));
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    InferCircuit { model: m, spec: ENROLL_SPEC, witness: Some((w, public)) }.generate_constraints(cs.clone()).unwrap();
+    check(cs, "enroll");
+
+    let enrolled = trace.output().data().to_vec();
+    let q = m.tensor(m.output()).quant;
+    for (probe, flip) in [(eye(1, 4, 6), false), (eye(2, 0, 0), false), (eye(1, 4, 6), true)] {
+        let t = m.infer(&probe).unwrap();
+        let native = native_verdict(m, spec, t.output().data(), &enrolled, 22_938).unwrap();
+        let qi = m.tensor(m.input()).quant;
+        let public = MatchPublic {
+            image_commitment: commit::commit(probe.data(), qi.lo, qi.hi, Fr::from(5u64)),
+            template_commitment: commit::commit(&enrolled, q.lo, q.hi, Fr::from(4u64)),
+            tau: 22_938,
+            verdict: native.verdict ^ flip,
+            nonce: Fr::from(9u64),
+        };
+        let w = MatchWitness {
+            input: &probe,
+            trace: &t,
+            image_salt: Fr::from(5u64),
+            enrolled: &enrolled,
+            template_salt: Fr::from(4u64),
+        };
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        MatchCircuit { model: m, spec, witness: Some((w, public)) }.generate_constraints(cs.clone()).unwrap();
+        if flip {
+            cs.finalize();
+            assert!(!R1cs::from_cs(&cs).unwrap().is_satisfied(), "a flipped verdict must be unsatisfiable");
+        } else {
+            check(cs, "match");
+        }
+    }
+}
