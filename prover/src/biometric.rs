@@ -5,11 +5,11 @@
 //! [`crate::seal`]) and is the private input of every later `match` proof; only `c_tpl`
 //! is shared with verifiers.
 
+use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::groth16::{ProveObserver, ProveReport, prove_with_report};
 use crate::keys::ProvingKeyFile;
 use crate::statement::{ENROLL_SPEC, LoadedModel, ProofEnvelope, Statement};
-use crate::{Fr, json};
 use ark_ff::{BigInteger, PrimeField, UniformRand};
 use rand::{CryptoRng, RngCore};
 use zeroize::Zeroize;
@@ -247,11 +247,6 @@ pub fn match_public(signals: &[Fr]) -> Result<MatchPublic> {
         _ => return Err(bad("verdict is not 0 or 1")),
     };
     Ok(MatchPublic { image_commitment: *c_img, template_commitment: *c_tpl, tau, verdict, nonce: *nonce })
-}
-
-/// A commitment as the decimal string snarkjs and the CLI print.
-pub fn commitment_string(c: &Fr) -> String {
-    json::public_inputs_to_json(&[*c]).get(0).and_then(|v| v.as_str()).unwrap_or_default().to_string()
 }
 
 /// Default match threshold for iris codes: fractional Hamming distance 0.35 in `2^-16` units.

@@ -24,6 +24,11 @@
 //! load), snarkjs JSON for proofs, public inputs and verifying keys ([`json`]), and a
 //! 128-byte compressed binary proof ([`Proof::to_bytes`]).
 //!
+//! Statements ([`Statement`]): `infer`, and the identity pair in [`biometric`] — `enroll`
+//! (returns a sealable [`Enrollment`]) and `match` (iris codes by rotation-minimised Hamming
+//! distance, embeddings by squared L2, verdict public). The capture device signs `c_img`
+//! ([`attest`]); on-device secrets are sealed under a host key ([`seal`]).
+//!
 //! Errors are one matchable enum, [`ProverError`]; messages never contain witness values.
 
 #![forbid(unsafe_code)]
@@ -48,6 +53,7 @@ pub type Fr = ark_bn254::Fr;
 
 pub use ark_relations::gr1cs::ConstraintSynthesizer;
 pub use attest::{Attestation, DeviceKeyAlg, DevicePublicKey, DeviceSigningKey, verify_attestation};
+pub use biometric::{EnrollProof, Enrollment, MatchProof, prove_enroll, prove_match};
 pub use error::{KeyKind, ProverError, Result};
 pub use groth16::{
     CircuitShape, NoObserver, ProveObserver, ProvePhase, ProveReport, ProveTimings, prove, prove_from_evaluations,

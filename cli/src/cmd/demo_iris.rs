@@ -11,7 +11,8 @@ use crate::ui;
 use anyhow::{Context, Result, anyhow};
 use std::time::Instant;
 use zkid_core::{FTensor, QTensor, iris, npy};
-use zkid_prover::biometric::{self, Enrollment, IRIS_TAU_DEFAULT, commitment_string, match_public};
+use zkid_prover::biometric::{self, Enrollment, IRIS_TAU_DEFAULT, match_public};
+use zkid_prover::json::field_to_decimal;
 use zkid_prover::statement::{self, LoadedModel, ProofEnvelope, Statement};
 use zkid_prover::{
     DeviceKeyAlg, DeviceSigningKey, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, seal, unseal,
@@ -106,7 +107,7 @@ pub fn run() -> Result<()> {
     verify_attestation(&device_pub, &c_img, &attestation)?;
     println!("  verifier: capture attestation valid (Ed25519 over c_img)");
     check(&evk, &e.envelope, nonce, "enroll")?;
-    println!("  verifier stores c_tpl = {}", commitment_string(&c_tpl));
+    println!("  verifier stores c_tpl = {}", field_to_decimal(&c_tpl));
     let sealed = seal(&keystore, &model.digest, ENROLLMENT_LABEL, &e.enrollment.to_bytes(&model))?;
     println!("  device seals the enrollment (AES-256-GCM, bound to the model): {}", ui::bytes(sealed.len() as u64));
     let enroll_json = e.envelope.to_json_string();

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use zkid_core::{QTensor, iris, npy, zkm};
-use zkid_prover::biometric::{self, Enrollment, commitment_string};
+use zkid_prover::biometric::{self, Enrollment};
 use zkid_prover::json::field_to_decimal;
 use zkid_prover::proof::PROOF_BYTES;
 use zkid_prover::statement::{self, LoadedModel};
@@ -202,8 +202,8 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
             proof: a.output.display().to_string(),
             enrollment: a.enrollment.display().to_string(),
             statement: proved.envelope.statement.clone(),
-            c_img: commitment_string(&signals[0]),
-            c_tpl: commitment_string(&signals[1]),
+            c_img: field_to_decimal(&signals[0]),
+            c_tpl: field_to_decimal(&signals[1]),
             nonce: field_to_decimal(&nonce),
             constraints: proved.report.shape.num_constraints,
             prove_ms: ui::millis(t.total),
@@ -221,8 +221,8 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     if let Some(b) = valid_bits {
         println!("template: {b} valid bits of {}", proved.enrollment.len() / 2);
     }
-    println!("c_img (capture commitment; the capture device signs it): {}", commitment_string(&signals[0]));
-    println!("c_tpl (template commitment; verifiers keep it):          {}", commitment_string(&signals[1]));
+    println!("c_img (capture commitment; the capture device signs it): {}", field_to_decimal(&signals[0]));
+    println!("c_tpl (template commitment; verifiers keep it):          {}", field_to_decimal(&signals[1]));
     println!(
         "leaves the device: {} ({} bytes proof + [c_img, c_tpl, nonce]); sealed enrollment kept in {}",
         a.output.display(),
@@ -311,8 +311,8 @@ pub fn run_match(args: &MatchArgs) -> Result<()> {
             statement: proved.envelope.statement.clone(),
             verdict: p.verdict,
             tau,
-            c_img: commitment_string(&p.image_commitment),
-            c_tpl: commitment_string(&p.template_commitment),
+            c_img: field_to_decimal(&p.image_commitment),
+            c_tpl: field_to_decimal(&p.template_commitment),
             nonce: field_to_decimal(&nonce),
             best_shift: best.map(|b| b.shift),
             best_distance: best.map(|b| b.nonmatch as f64 / b.common.max(1) as f64),
