@@ -26,3 +26,38 @@ pub fn onnx_bytes(model: &str) -> Vec<u8> {
 
 pub mod naive;
 pub mod onnx_builder;
+
+/// The pinned JavaScript tools of the interop tests (`tools/npm`): installed on first use by
+/// `tools/npm/install.sh` (idempotent, project-local). A failed install fails the test with
+/// the script's reason; nothing is skipped silently.
+pub mod npm {
+    use std::path::PathBuf;
+    use std::process::Command;
+    use std::sync::OnceLock;
+
+    /// `tools/npm`.
+    pub fn dir() -> PathBuf {
+        super::repo_root().join("tools").join("npm")
+    }
+
+    /// Runs the install script once per test process.
+    pub fn ensure_installed() {
+        static DONE: OnceLock<()> = OnceLock::new();
+        DONE.get_or_init(|| {
+            let out = Command::new("bash").arg(dir().join("install.sh")).output().expect("run tools/npm/install.sh");
+            assert!(
+                out.status.success(),
+                "installing the interop tools failed (tools/npm/install.sh):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        });
+    }
+
+    /// Path of an installed tool's executable, e.g. `bin("snarkjs")`, `bin("anvil")`.
+    pub fn bin(name: &str) -> PathBuf {
+        ensure_installed();
+        let p = dir().join("node_modules").join(".bin").join(name);
+        assert!(p.exists(), "{} is missing after installing tools/npm", p.display());
+        p
+    }
+}
