@@ -5,12 +5,14 @@
 //! ([`zkid_core::Trace`]); weights are circuit constants, so linear layers cost no
 //! constraints (see [`wire`]).
 
+pub mod audit;
 pub mod field;
 pub mod gadgets;
 pub mod iris;
 pub mod model;
 pub mod poseidon;
 pub mod r1cs;
+pub mod r1cs_file;
 pub mod statement;
 pub mod wire;
 

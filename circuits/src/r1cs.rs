@@ -121,6 +121,11 @@ impl<'a> TamperChecker<'a> {
         })
     }
 
+    /// Number of constraints that mention column `col`.
+    pub fn touches(&self, col: usize) -> usize {
+        self.rows_of.get(col).map_or(0, Vec::len)
+    }
+
     /// Witness columns (indices into the full assignment) that can change by `delta`
     /// without breaking any constraint.
     pub fn free_witness_columns(&self, delta: Fr) -> Vec<usize> {

@@ -46,6 +46,12 @@ enum Command {
     Match(cmd::identity::MatchArgs),
     /// Capture-device keys and attestations: sign a proof's image commitment `c_img`.
     Attest(cmd::attest::Args),
+    /// Check a statement's constraint system for under-constrained values (exit 1 on findings).
+    Audit(cmd::audit::Args),
+    /// Export snarkjs JSON, a Solidity verifier or the circuit as circom `.r1cs`.
+    Export(cmd::export::Args),
+    /// Convert a snarkjs Phase-2 `.zkey` (a ceremony's output) into zkid's key files.
+    ImportZkey(cmd::import_zkey::Args),
 }
 
 /// Marks an error as caused by unusable input (exit code 2) rather than a failed operation.
@@ -119,7 +125,33 @@ fn core_exit_code(err: Option<&CoreError>) -> u8 {
     }
 }
 
+/// Whether a panic payload is `println!` failing because the reader closed the pipe
+/// (`zkid ... | head`).
+fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    text.contains("failed printing to stdout") && text.contains("Broken pipe")
+}
+
 fn main() -> ExitCode {
+    // A closed stdout (`| head`) ends the command quietly instead of with a panic message.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(payload) if is_broken_pipe(payload.as_ref()) => ExitCode::SUCCESS,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+fn run() -> ExitCode {
     // clap exits with 2 on usage errors and 0 for --help/--version.
     let cli = Cli::parse();
     let result = match cli.command {
@@ -134,6 +166,9 @@ fn main() -> ExitCode {
         Command::Enroll(args) => cmd::identity::enroll(&args),
         Command::Match(args) => cmd::identity::run_match(&args),
         Command::Attest(args) => cmd::attest::run(&args),
+        Command::Audit(args) => cmd::audit::run(&args),
+        Command::Export(args) => cmd::export::run(&args),
+        Command::ImportZkey(args) => cmd::import_zkey::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

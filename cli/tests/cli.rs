@@ -824,3 +824,23 @@ fn iris_enroll_attest_match_verify_end_to_end() {
     assert_bad_input(&base("a2_image.npy", "seal.key", "a1.sealed", &["--mask", &mask, "--tau", "1.5"]), "tau");
     assert!(!p("x.json").exists(), "no partial output on failure");
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Read;
+    let dir = TempDir::new();
+    let taps = models().join("iris/vectors");
+    let out = dir.path("iris.zkm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zkid"))
+        .args(["compile-iris", "--taps", s(&taps), "-o", s(&out)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of stdout at once: the report hits a broken pipe.
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod attest;
+pub mod audit;
 pub mod biometric;
 pub mod error;
 pub mod groth16;
@@ -43,7 +44,10 @@ pub mod keys;
 pub mod proof;
 pub mod reduction;
 pub mod seal;
+pub mod solidity;
 pub mod statement;
+#[cfg(feature = "interop")]
+pub mod zkey;
 
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use zkid_circuits::statement::{InferSpec, InputMode, OutputMode};
+use zkid_prover::keys::{hex, sha256};
 use zkid_prover::statement::LoadedModel;
 use zkid_prover::{ProvingKeyFile, Statement, VerifyingKeyFile};
 
@@ -149,7 +150,7 @@ pub struct CircuitCounts {
 pub struct Manifest {
     /// Manifest format version ([`MANIFEST_VERSION`]).
     pub version: u64,
-    /// How the keys were made: `dev` (insecure, local) for now.
+    /// How the keys were made: `dev` (insecure, local) or `ceremony` (`zkid import-zkey`).
     pub setup: String,
     /// SHA-256 of the `.zkm` the keys are for, hex.
     pub model_digest: String,
@@ -275,6 +276,75 @@ impl Drop for AtomicFiles {
             let _ = std::fs::remove_file(tmp);
         }
     }
+}
+
+/// Refuses a path that is not a directory, or a non-empty directory without `--force`;
+/// returns whether the directory had to be created.
+pub fn prepare_dir(dir: &Path, force: bool) -> Result<bool> {
+    let ctx = || BadInput(format!("cannot use keys directory {}", dir.display()));
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err(anyhow!("it exists and is not a directory")).with_context(ctx),
+        Ok(_) => {
+            let non_empty = std::fs::read_dir(dir).with_context(ctx)?.next().is_some();
+            if non_empty && !force {
+                return Err(anyhow!("it is not empty; pass --force to overwrite its key files")).with_context(ctx);
+            }
+            Ok(false)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).with_context(ctx)?;
+            Ok(true)
+        }
+        Err(e) => Err(e).with_context(ctx),
+    }
+}
+
+/// Writes `proving.key`, `verifying.key`, `verification_key.json` and `keys.json` into
+/// `dir` all-or-nothing, the layout `zkid setup` writes; `setup` is the manifest's
+/// `setup` field. Returns the manifest.
+pub fn write_keys_dir(
+    dir: &Path,
+    pk: &ProvingKeyFile,
+    vk: &VerifyingKeyFile,
+    model: &LoadedModel,
+    statement: Statement,
+    constraints: u64,
+    setup: &str,
+) -> Result<Manifest> {
+    let mut files = AtomicFiles::default();
+    let entry = |path: &Path, sha256: [u8; 32]| -> Result<FileEntry> {
+        Ok(FileEntry {
+            sha256: hex(&sha256),
+            bytes: std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len(),
+        })
+    };
+    let pk_tmp = files.add(&dir.join(PROVING_KEY));
+    let pk_entry = entry(&pk_tmp, pk.save(&pk_tmp).with_context(|| format!("cannot write {}", pk_tmp.display()))?)?;
+    let vk_tmp = files.add(&dir.join(VERIFYING_KEY));
+    let vk_entry = entry(&vk_tmp, vk.save(&vk_tmp).with_context(|| format!("cannot write {}", vk_tmp.display()))?)?;
+    let json = vk.key.to_snarkjs_string();
+    let json_entry = FileEntry { sha256: hex(&sha256(json.as_bytes())), bytes: json.len() as u64 };
+    files.write(&dir.join(VERIFICATION_KEY_JSON), json.as_bytes())?;
+
+    let manifest = Manifest {
+        version: MANIFEST_VERSION,
+        setup: setup.into(),
+        model_digest: model.digest.to_hex(),
+        model_name: model.model.meta().name.clone(),
+        statement: statement.id(),
+        vk_digest: hex(&pk.header.vk_digest),
+        circuit: CircuitCounts {
+            constraints,
+            variables: pk.key.num_variables() as u64,
+            public_inputs: pk.key.num_public_inputs() as u64,
+            domain_size: pk.key.domain_size() as u64,
+        },
+        files: ManifestFiles { proving_key: pk_entry, verifying_key: vk_entry, verification_key_json: json_entry },
+    };
+    let text = serde_json::to_string_pretty(&manifest)?;
+    files.write(&dir.join(MANIFEST), text.as_bytes())?;
+    files.commit()?;
+    Ok(manifest)
 }
 
 #[cfg(test)]

@@ -1,11 +1,17 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run`.
 
 pub mod attest;
+pub mod audit;
 pub mod bench;
 pub mod compile;
 pub mod demo;
 pub mod demo_iris;
+pub mod export;
+pub mod export_r1cs;
+pub mod export_snarkjs;
+pub mod export_solidity;
 pub mod identity;
+pub mod import_zkey;
 pub mod infer;
 pub mod keydir;
 pub mod prove;

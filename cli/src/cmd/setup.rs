@@ -1,12 +1,11 @@
 //! `zkid setup`: a development Groth16 key pair for a statement over a compiled model.
 
-use super::keydir::{self, AtomicFiles, CircuitCounts, FileEntry, Manifest, ManifestFiles, StatementArgs, load_model};
+use super::keydir::{self, Manifest, StatementArgs, load_model, prepare_dir};
 use crate::{BadInput, ui};
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
-use zkid_prover::keys::hex;
 use zkid_prover::{OsRng, statement};
 
 /// Arguments of `zkid setup`.
@@ -37,7 +36,7 @@ WARNING: this is a DEVELOPMENT setup, INSECURE FOR PRODUCTION.
 WARNING: the toxic waste (tau, alpha, beta, gamma, delta) existed in this process; anyone
 WARNING: who ran it or could read its memory can forge proofs for these keys.
 WARNING: production keys come from a multi-party ceremony (snarkjs Phase 2), imported
-WARNING: with `zkid import-zkey` (a later release).";
+WARNING: with `zkid import-zkey`.";
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -50,27 +49,6 @@ struct JsonReport<'a> {
     write_ms: f64,
 }
 
-/// Refuses a path that is not a directory, or a non-empty directory without `--force`;
-/// returns whether the directory had to be created.
-fn prepare_dir(dir: &Path, force: bool) -> Result<bool> {
-    let ctx = || BadInput(format!("cannot use keys directory {}", dir.display()));
-    match std::fs::metadata(dir) {
-        Ok(meta) if !meta.is_dir() => Err(anyhow!("it exists and is not a directory")).with_context(ctx),
-        Ok(_) => {
-            let non_empty = std::fs::read_dir(dir).with_context(ctx)?.next().is_some();
-            if non_empty && !force {
-                return Err(anyhow!("it is not empty; pass --force to overwrite its key files")).with_context(ctx);
-            }
-            Ok(false)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).with_context(ctx)?;
-            Ok(true)
-        }
-        Err(e) => Err(e).with_context(ctx),
-    }
-}
-
 /// Runs `zkid setup`.
 pub fn run(args: &Args) -> Result<()> {
     if !args.dev {
@@ -78,7 +56,7 @@ pub fn run(args: &Args) -> Result<()> {
             "refusing to set up without --dev: the only setup zkid can make locally is a development setup, \
              whose keys are insecure for production (the toxic waste exists in the process that made them). \
              Production keys come from a multi-party ceremony (snarkjs Phase 2) and will be imported with \
-             `zkid import-zkey` (a later release). Pass --dev for development keys."
+             `zkid import-zkey`. Pass --dev for development keys."
                 .into()
         )));
     }
@@ -146,45 +124,7 @@ fn write_keys(args: &Args, model: &statement::LoadedModel, statement: statement:
     let setup_time = start.elapsed();
 
     let start = Instant::now();
-    let dir = &args.out;
-    let mut files = AtomicFiles::default();
-    let entry = |path: &Path, sha256: [u8; 32]| -> Result<FileEntry> {
-        Ok(FileEntry {
-            sha256: hex(&sha256),
-            bytes: std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len(),
-        })
-    };
-    let pk_tmp = files.add(&dir.join(keydir::PROVING_KEY));
-    let pk_entry = entry(&pk_tmp, pk.save(&pk_tmp).with_context(|| format!("cannot write {}", pk_tmp.display()))?)?;
-    let vk_tmp = files.add(&dir.join(keydir::VERIFYING_KEY));
-    let vk_entry = entry(&vk_tmp, vk.save(&vk_tmp).with_context(|| format!("cannot write {}", vk_tmp.display()))?)?;
-    let json = vk.key.to_snarkjs_string();
-    let json_entry = FileEntry { sha256: sha256_hex(json.as_bytes()), bytes: json.len() as u64 };
-    files.write(&dir.join(keydir::VERIFICATION_KEY_JSON), json.as_bytes())?;
-
+    let manifest = keydir::write_keys_dir(&args.out, &pk, &vk, model, statement, constraints, "dev")?;
     let shape_key = &pk.key;
-    let manifest = Manifest {
-        version: keydir::MANIFEST_VERSION,
-        setup: "dev".into(),
-        model_digest: model.digest.to_hex(),
-        model_name: model.model.meta().name.clone(),
-        statement: statement.id(),
-        vk_digest: hex(&pk.header.vk_digest),
-        circuit: CircuitCounts {
-            constraints,
-            variables: shape_key.num_variables() as u64,
-            public_inputs: shape_key.num_public_inputs() as u64,
-            domain_size: shape_key.domain_size() as u64,
-        },
-        files: ManifestFiles { proving_key: pk_entry, verifying_key: vk_entry, verification_key_json: json_entry },
-    };
-    let text = serde_json::to_string_pretty(&manifest)?;
-    files.write(&dir.join(keydir::MANIFEST), text.as_bytes())?;
-    files.commit()?;
     Ok((manifest, shape_key.uncompressed_size() as u64, setup_time, start.elapsed()))
-}
-
-/// SHA-256 of `bytes`, hex.
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&zkid_prover::keys::sha256(bytes))
 }
