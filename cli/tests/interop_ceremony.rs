@@ -14,65 +14,14 @@
 // Test code: a failed unwrap is a test failure with its location, which is what we want.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::*;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-fn models() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
-}
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("zkid-ceremony-test-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn zkid(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_zkid")).args(args).output().unwrap();
-    let err = stderr(&out);
-    assert!(!err.contains("panicked"), "zkid {args:?} panicked:\n{err}");
-    out
-}
-
-/// Runs zkid and asserts success, returning its stdout.
-fn zkid_ok(args: &[&str]) -> String {
-    let o = zkid(args);
-    assert!(o.status.success(), "zkid {args:?} failed:\n{}{}", stdout(&o), stderr(&o));
-    stdout(&o)
-}
 
 /// Asserts exit code 2 and an error line mentioning every needle; returns that line.
 fn assert_bad_input(o: &Output, needles: &[&str]) -> String {
@@ -117,10 +66,6 @@ fn snarkjs(args: &[&str]) -> String {
 fn count_after(text: &str, label: &str) -> u64 {
     let line = text.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("no {label:?} in:\n{text}"));
     line.rsplit(':').next().unwrap().trim().parse().unwrap_or_else(|_| panic!("not a number: {line}"))
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// Everything the ceremony made, once for all tests.

@@ -11,98 +11,14 @@
 // Test code: a failed unwrap is a test failure with its location, which is what we want.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::*;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-fn models() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
-}
-
-const TEMP_PREFIX: &str = "zkid-snarkjs-test-";
-
-/// Removes the temp dirs of earlier runs of this test whose process is gone: the shared
-/// fixtures live in statics, which are never dropped. Only where `/proc` tells which
-/// processes are alive (elsewhere the dirs stay, as they would without this).
-fn sweep_stale_temp_dirs() {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(TEMP_PREFIX).and_then(|r| r.split('-').next()) else { continue };
-        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        static SWEEP: OnceLock<()> = OnceLock::new();
-        SWEEP.get_or_init(sweep_stale_temp_dirs);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("{TEMP_PREFIX}{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn zkid(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_zkid")).args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "zkid {args:?} panicked:\n{stderr}");
-    out
-}
-
-/// Runs zkid and asserts success, returning its stdout.
-fn zkid_ok(args: &[&str]) -> String {
-    let o = zkid(args);
-    assert!(o.status.success(), "zkid {args:?} failed:\n{}{}", stdout(&o), stderr(&o));
-    stdout(&o)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Asserts exit code 2 and an error line mentioning `needle`.
-fn assert_bad_input(o: &Output, needle: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "expected exit 2, stderr:\n{err}");
-    assert!(err.lines().any(|l| l.starts_with("error: ")), "{err}");
-    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "expected {needle:?} in:\n{err}");
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn write_json(path: &Path, v: &Value) {
     std::fs::write(path, serde_json::to_string_pretty(v).unwrap()).unwrap();
@@ -217,58 +133,6 @@ fn digits_public() -> &'static Proved {
 fn digits_committed() -> &'static Proved {
     static P: OnceLock<Proved> = OnceLock::new();
     P.get_or_init(|| digits_proved("committed", "committed", "123456789"))
-}
-
-/// A small iris-code model (open-iris's operator, 16 × 64 image) and two captures of one
-/// eye plus another eye, written as `.npy` image/mask pairs (as in `tests/cli.rs`).
-struct MiniIris {
-    dir: TempDir,
-    zkm: PathBuf,
-}
-
-fn mini_iris() -> MiniIris {
-    use zkid_core::model::ops::iris::{FilterTaps, IrisCode};
-    let dir = TempDir::new();
-    let taps = |rows: usize, cols: usize, seed: i64| {
-        let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 23 - 11).collect();
-        let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + 3 * seed) % 19 - 9).collect();
-        re[0] -= re.iter().sum::<i64>();
-        im[0] -= im.iter().sum::<i64>();
-        FilterTaps { rows, cols, re, im }
-    };
-    let bank = IrisCode {
-        image: [16, 64],
-        probes: [2, 32],
-        stride: [8, 2],
-        filters: vec![taps(5, 7, 1), taps(3, 5, 2)],
-        max_invalid_percent: 7,
-    };
-    let model = zkid_core::iris::model_from_bank(bank, "mini-iris").unwrap();
-    let zkm = dir.path("iris.zkm");
-    std::fs::write(&zkm, zkid_core::zkm::to_bytes(&model).unwrap()).unwrap();
-    // eye a: texture; a2: rolled by 4 pixels (2 probe columns) with a little noise; b: another texture.
-    for (name, seed, roll, noise) in [("a1", 1u64, 0usize, 0i64), ("a2", 1, 4, 3), ("b", 2, 0, 0)] {
-        // splitmix64 of (pixel, seed): independent textures per seed.
-        let tex = |i: usize| {
-            let mut x = (i as u64) ^ (seed << 32);
-            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            ((x ^ (x >> 31)) % 211) as f32 + 20.0
-        };
-        let image: Vec<f32> = (0..16 * 64)
-            .map(|i| {
-                let (r, c) = (i / 64, i % 64);
-                let v = tex(r * 64 + (c + 64 - roll) % 64) + ((i as i64 * 31 % 7) - 3).clamp(-noise, noise) as f32;
-                v.clamp(0.0, 255.0)
-            })
-            .collect();
-        let mask: Vec<f32> = (0..16 * 64).map(|i| if i % 97 == 0 { 0.0 } else { 1.0 }).collect();
-        for (what, data) in [("image", image), ("mask", mask)] {
-            let t = zkid_core::FTensor::new(vec![16, 64], data).unwrap();
-            std::fs::write(dir.path(&format!("{name}_{what}.npy")), zkid_core::npy::to_bytes(&t).unwrap()).unwrap();
-        }
-    }
-    MiniIris { dir, zkm }
 }
 
 /// The mini iris model with enroll and match keys, an enrollment proof of eye a and a

@@ -61,3 +61,24 @@ pub mod npm {
         p
     }
 }
+
+/// A small iris-code model (the open-iris operator on a 16 × 64 image, 2 × 32 probes, two
+/// zero-sum 5×7 and 3×5 filters): quick to prove, for end-to-end tests.
+pub fn mini_iris_model() -> zkid_core::QModel {
+    use zkid_core::model::ops::iris::{FilterTaps, IrisCode};
+    let taps = |rows: usize, cols: usize, seed: i64| {
+        let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 23 - 11).collect();
+        let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + 3 * seed) % 19 - 9).collect();
+        re[0] -= re.iter().sum::<i64>();
+        im[0] -= im.iter().sum::<i64>();
+        FilterTaps { rows, cols, re, im }
+    };
+    let bank = IrisCode {
+        image: [16, 64],
+        probes: [2, 32],
+        stride: [8, 2],
+        filters: vec![taps(5, 7, 1), taps(3, 5, 2)],
+        max_invalid_percent: 7,
+    };
+    zkid_core::iris::model_from_bank(bank, "mini-iris").unwrap()
+}

@@ -7,9 +7,8 @@ use ark_ff::One;
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use zkid_circuits::statement::MatchSpec;
-use zkid_core::model::ops::iris::{FilterTaps, IrisCode};
 use zkid_core::onnx::{CompileOptions, compile};
-use zkid_core::{QTensor, iris, zkm};
+use zkid_core::{QTensor, zkm};
 use zkid_prover::biometric::{Enrollment, match_public, prove_enroll, prove_match};
 use zkid_prover::{Fr, LoadedModel, NoObserver, ProverError, Statement, setup, verify_envelope};
 use zkid_tests::{load_npy, onnx_bytes};
@@ -18,23 +17,7 @@ const H: usize = 16;
 const W: usize = 64;
 
 fn mini_iris() -> LoadedModel {
-    // Zero-sum taps (like open-iris's DC-corrected Gabor filters).
-    let taps = |rows: usize, cols: usize, seed: i64| {
-        let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 23 - 11).collect();
-        let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + 3 * seed) % 19 - 9).collect();
-        re[0] -= re.iter().sum::<i64>();
-        im[0] -= im.iter().sum::<i64>();
-        FilterTaps { rows, cols, re, im }
-    };
-    let bank = IrisCode {
-        image: [H, W],
-        probes: [2, 32],
-        stride: [8, 2],
-        filters: vec![taps(5, 7, 1), taps(3, 5, 2)],
-        max_invalid_percent: 7,
-    };
-    let m = iris::model_from_bank(bank, "mini-iris").unwrap();
-    LoadedModel::from_bytes(&zkm::to_bytes(&m).unwrap()).unwrap()
+    LoadedModel::from_bytes(&zkm::to_bytes(&zkid_tests::mini_iris_model()).unwrap()).unwrap()
 }
 
 /// A textured eye: `shift` rolls the angle axis (pixels), `noise` perturbs pixels, the
