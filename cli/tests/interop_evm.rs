@@ -251,52 +251,6 @@ fn setup(dir: &TempDir, zkm: &Path, name: &str, extra: &[&str]) -> PathBuf {
     keys
 }
 
-/// A small iris-code model (open-iris's operator, 16 × 64 image) and two captures of one
-/// eye, written as `.npy` image/mask pairs (as in `cli.rs`).
-fn mini_iris(dir: &TempDir) -> PathBuf {
-    use zkid_core::model::ops::iris::{FilterTaps, IrisCode};
-    let taps = |rows: usize, cols: usize, seed: i64| {
-        let mut re: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 7 + seed) % 23 - 11).collect();
-        let mut im: Vec<i64> = (0..(rows * cols) as i64).map(|t| (t * 5 + 3 * seed) % 19 - 9).collect();
-        re[0] -= re.iter().sum::<i64>();
-        im[0] -= im.iter().sum::<i64>();
-        FilterTaps { rows, cols, re, im }
-    };
-    let bank = IrisCode {
-        image: [16, 64],
-        probes: [2, 32],
-        stride: [8, 2],
-        filters: vec![taps(5, 7, 1), taps(3, 5, 2)],
-        max_invalid_percent: 7,
-    };
-    let model = zkid_core::iris::model_from_bank(bank, "mini-iris").unwrap();
-    let zkm = dir.path("iris.zkm");
-    std::fs::write(&zkm, zkid_core::zkm::to_bytes(&model).unwrap()).unwrap();
-    // eye a: texture; a2: rolled by 4 pixels (2 probe columns) with a little noise.
-    for (name, seed, roll, noise) in [("a1", 1u64, 0usize, 0i64), ("a2", 1, 4, 3)] {
-        // splitmix64 of (pixel, seed): independent textures per seed.
-        let tex = |i: usize| {
-            let mut x = (i as u64) ^ (seed << 32);
-            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            ((x ^ (x >> 31)) % 211) as f32 + 20.0
-        };
-        let image: Vec<f32> = (0..16 * 64)
-            .map(|i| {
-                let (r, c) = (i / 64, i % 64);
-                let v = tex(r * 64 + (c + 64 - roll) % 64) + ((i as i64 * 31 % 7) - 3).clamp(-noise, noise) as f32;
-                v.clamp(0.0, 255.0)
-            })
-            .collect();
-        let mask: Vec<f32> = (0..16 * 64).map(|i| if i % 97 == 0 { 0.0 } else { 1.0 }).collect();
-        for (what, data) in [("image", image), ("mask", mask)] {
-            let t = zkid_core::FTensor::new(vec![16, 64], data).unwrap();
-            std::fs::write(dir.path(&format!("{name}_{what}.npy")), zkid_core::npy::to_bytes(&t).unwrap()).unwrap();
-        }
-    }
-    zkm
-}
-
 /// A statement's keys and one valid proof for them.
 struct Case {
     statement: &'static str,
@@ -319,7 +273,7 @@ fn digits_case(dir: &TempDir) -> Case {
 
 /// `enroll` and `match` over the mini iris model.
 fn iris_cases(dir: &TempDir) -> [Case; 2] {
-    let zkm = mini_iris(dir);
+    let zkm = write_mini_iris(dir);
     let shape = ["--max-shift", "3", "--min-bits", "16"];
     let ek = setup(dir, &zkm, "enroll-keys", &[&["--statement", "enroll"][..], &shape].concat());
     let mk = setup(dir, &zkm, "match-keys", &[&["--statement", "match"][..], &shape].concat());

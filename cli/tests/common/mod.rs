@@ -111,9 +111,15 @@ pub struct MiniIris {
     pub zkm: PathBuf,
 }
 
-/// Writes the [`MiniIris`] fixture.
+/// Writes the [`MiniIris`] fixture into a new temp dir.
 pub fn mini_iris() -> MiniIris {
     let dir = TempDir::new();
+    let zkm = write_mini_iris(&dir);
+    MiniIris { dir, zkm }
+}
+
+/// Writes the mini iris model and the captures into `dir`; returns the model's path.
+pub fn write_mini_iris(dir: &TempDir) -> PathBuf {
     let zkm = dir.path("iris.zkm");
     std::fs::write(&zkm, zkid_core::zkm::to_bytes(&zkid_tests::mini_iris_model()).unwrap()).unwrap();
     for (name, seed, roll, noise) in [("a1", 1u64, 0usize, 0i64), ("a2", 1, 4, 3), ("b", 2, 0, 0)] {
@@ -137,5 +143,5 @@ pub fn mini_iris() -> MiniIris {
             std::fs::write(dir.path(&format!("{name}_{what}.npy")), zkid_core::npy::to_bytes(&t).unwrap()).unwrap();
         }
     }
-    MiniIris { dir, zkm }
+    zkm
 }
