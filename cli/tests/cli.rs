@@ -487,6 +487,18 @@ fn prove_with_a_wrong_shape_input_exit_2_and_no_proof() {
 }
 
 #[test]
+fn bench_runs_the_identity_statements() {
+    let f = linreg();
+    for (st, signals) in [("enroll", 3), ("match", 5)] {
+        let o = zkid(&["bench", s(&f.zkm), "--statement", st, "--runs", "1", "--json"]);
+        assert!(o.status.success(), "{st}: {}", stderr(&o));
+        let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(r["public_inputs"], signals, "{st}: {r}");
+        assert!(r["prove_ms"].is_number());
+    }
+}
+
+#[test]
 fn bench_json_has_the_fields() {
     let f = linreg();
     let o = zkid(&["bench", s(&f.zkm), "--runs", "1", "--json"]);

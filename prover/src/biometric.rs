@@ -105,6 +105,17 @@ impl Enrollment {
         Ok(Self { template, salt })
     }
 
+    /// An enrollment of a template computed elsewhere (another device, a benchmark), with
+    /// the salt of its commitment; checked against `model` like [`Enrollment::from_bytes`].
+    pub fn from_template(model: &LoadedModel, template: Vec<i64>, salt: Fr) -> Result<Self> {
+        let q = model.model.tensor(model.model.output()).quant;
+        let want: usize = model.model.output_shape().iter().product();
+        if template.len() != want || template.iter().any(|v| !(q.lo..=q.hi).contains(v)) {
+            return Err(ProverError::InvalidInput("the template does not fit this model's output".into()));
+        }
+        Ok(Self { template, salt })
+    }
+
     /// Number of template values.
     pub fn len(&self) -> usize {
         self.template.len()

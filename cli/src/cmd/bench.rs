@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use zkid_core::QTensor;
+use zkid_prover::biometric;
 use zkid_prover::proof::PROOF_BYTES;
-use zkid_prover::statement::{self, LoadedModel, prove_infer, verify_envelope};
+use zkid_prover::statement::{self, LoadedModel, Statement, prove_infer, verify_envelope};
 use zkid_prover::{NoObserver, OsRng, ProvePhase, ProvingKeyFile, VerifyingKeyFile};
 
 /// Arguments of `zkid bench`.
@@ -138,6 +139,40 @@ impl Drop for Scratch {
     }
 }
 
+/// A proof of `statement` on `input` (a `match` against the input's own template).
+fn prove(
+    model: &LoadedModel,
+    pk: &ProvingKeyFile,
+    statement: Statement,
+    input: &zkid_core::QTensor,
+    nonce: zkid_prover::Fr,
+) -> zkid_prover::Result<Proved> {
+    let (envelope, report) = match statement {
+        Statement::Infer(_) => {
+            let p = prove_infer(model, pk, input, nonce, &mut OsRng, &mut NoObserver)?;
+            (p.envelope, p.report)
+        }
+        Statement::Enroll => {
+            let p = biometric::prove_enroll(model, pk, input, nonce, &mut OsRng, &mut NoObserver)?;
+            (p.envelope, p.report)
+        }
+        Statement::Match(_) => {
+            let template = model.model.run(input)?.into_data();
+            let enrolled = biometric::Enrollment::from_template(model, template, statement::random_nonce())?;
+            let tau = biometric::IRIS_TAU_DEFAULT.min(zkid_circuits::statement::matching::max_tau(&model.model));
+            let p = biometric::prove_match(model, pk, input, &enrolled, tau, nonce, &mut OsRng, &mut NoObserver)?;
+            (p.envelope, p.report)
+        }
+    };
+    Ok(Proved { envelope, report })
+}
+
+/// What one bench proof returns.
+struct Proved {
+    envelope: zkid_prover::ProofEnvelope,
+    report: zkid_prover::ProveReport,
+}
+
 /// Runs `zkid bench`.
 pub fn run(args: &Args) -> Result<()> {
     if args.runs == 0 {
@@ -193,7 +228,7 @@ pub fn run(args: &Args) -> Result<()> {
 
         let nonce = statement::random_nonce();
         let start = Instant::now();
-        let proved = prove_infer(&model, &pk, &input, nonce, &mut OsRng, &mut NoObserver).context("proving failed")?;
+        let proved = prove(&model, &pk, statement, &input, nonce).context("proving failed")?;
         totals.push(start.elapsed());
         let t = &proved.report.timings;
         for p in ProvePhase::ALL {
