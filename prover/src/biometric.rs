@@ -9,14 +9,12 @@ use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::groth16::{ProveObserver, ProveReport, prove_with_report};
 use crate::keys::ProvingKeyFile;
-use crate::statement::{ENROLL_SPEC, LoadedModel, ProofEnvelope, Statement};
+use crate::statement::{ENROLL_SPEC, LoadedModel, ProofEnvelope, Statement, prove_infer_circuit};
 use ark_ff::{BigInteger, PrimeField, UniformRand};
 use rand::{CryptoRng, RngCore};
 use zeroize::Zeroize;
 use zkid_circuits::statement::matching::{NativeMatch, max_tau, native_verdict};
-use zkid_circuits::statement::{
-    InferCircuit, InferPublic, InferWitness, MatchCircuit, MatchPublic, MatchSpec, MatchWitness, commit,
-};
+use zkid_circuits::statement::{InferPublic, MatchCircuit, MatchPublic, MatchSpec, MatchWitness, commit};
 use zkid_core::QTensor;
 
 /// An enrolled template and the salt that opens `c_tpl`: on-device secret.
@@ -116,6 +114,11 @@ impl Enrollment {
         Ok(Self { template, salt })
     }
 
+    /// The enrolled template (model output values; secret, stays on the device).
+    pub fn template(&self) -> &[i64] {
+        &self.template
+    }
+
     /// Number of template values.
     pub fn len(&self) -> usize {
         self.template.len()
@@ -160,19 +163,9 @@ pub fn prove_enroll<R: RngCore + CryptoRng>(
     observer: &mut dyn ProveObserver,
 ) -> Result<EnrollProof> {
     expect_statement(pk, model, "enroll")?;
-    let trace = model.model.infer(input)?;
-    let witness = InferWitness { input, trace: &trace, input_salt: Fr::rand(rng), output_salt: Fr::rand(rng) };
-    let salt = witness.output_salt;
-    let public = InferPublic::from_witness(&model.model, ENROLL_SPEC, &witness, nonce);
-    let circuit = InferCircuit { model: &model.model, spec: ENROLL_SPEC, witness: Some((witness, public.clone())) };
-    let report = prove_with_report(&pk.key, circuit, rng, observer)?;
-    let enrollment = Enrollment { template: trace.output().data().to_vec(), salt };
-    Ok(EnrollProof {
-        envelope: ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements()),
-        public,
-        enrollment,
-        report,
-    })
+    let (p, salt) = prove_infer_circuit(model, pk, ENROLL_SPEC, input, nonce, rng, observer)?;
+    let enrollment = Enrollment { template: p.output.into_data(), salt };
+    Ok(EnrollProof { envelope: p.envelope, public: p.public, enrollment, report: p.report })
 }
 
 /// Everything a match proof returns.

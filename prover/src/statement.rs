@@ -284,13 +284,28 @@ pub fn prove_infer<R: RngCore + CryptoRng>(
             statement.id()
         )));
     };
+    prove_infer_circuit(model, pk, spec, input, nonce, rng, observer).map(|(proof, _)| proof)
+}
+
+/// Proves the `infer` circuit of shape `spec` (the key's statement already checked); also
+/// returns the salt of the output commitment (what an enrollment keeps).
+pub(crate) fn prove_infer_circuit<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    pk: &ProvingKeyFile,
+    spec: InferSpec,
+    input: &QTensor,
+    nonce: Fr,
+    rng: &mut R,
+    observer: &mut dyn ProveObserver,
+) -> Result<(InferProof, Fr)> {
     let trace = model.model.infer(input)?;
     let witness = InferWitness { input, trace: &trace, input_salt: Fr::rand(rng), output_salt: Fr::rand(rng) };
+    let output_salt = witness.output_salt;
     let public = InferPublic::from_witness(&model.model, spec, &witness, nonce);
     let circuit = InferCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
     let report = prove_with_report(&pk.key, circuit, rng, observer)?;
     let envelope = ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements());
-    Ok(InferProof { envelope, public, output: trace.output().clone(), report })
+    Ok((InferProof { envelope, public, output: trace.output().clone(), report }, output_salt))
 }
 
 /// Quantizes a raw float input with the model's preprocessing, then [`prove_infer`].

@@ -21,7 +21,7 @@ use crate::gadgets::{self, distance, hamming};
 use crate::model::{alloc_input, synthesize};
 use crate::statement::commit;
 use crate::wire::{SynResult, Wire};
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef};
 use serde::{Deserialize, Serialize};
 use zkid_core::iris::filter_bank;
 use zkid_core::model::ops::IrisCode;
@@ -239,9 +239,6 @@ impl ConstraintSynthesizer<Fr> for MatchCircuit<'_> {
                 distance::l2_verdict(&cs, &fresh, &enrolled, bound, &tau)?
             }
         };
-        if fresh.len() != enrolled.len() {
-            return Err(SynthesisError::Unsatisfiable);
-        }
         decided.enforce_equal(&verdict, &cs)
     }
 }

@@ -102,7 +102,7 @@ pub fn run() -> Result<()> {
         "\nenroll eye A (capture 1): proved {} constraints in {}; template has {} valid bits",
         ui::thousands(e.report.shape.num_constraints as u64),
         ui::duration(e.report.timings.total),
-        iris::IrisTemplate::from_output(&model.model.run(&a1)?.into_data()).valid_bits()
+        iris::IrisTemplate::from_output(e.enrollment.template()).valid_bits()
     );
     verify_attestation(&device_pub, &c_img, &attestation)?;
     println!("  verifier: capture attestation valid (Ed25519 over c_img)");

@@ -192,10 +192,8 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     files.write(&a.enrollment, &sealed)?;
     files.commit()?;
     let signals = &proved.envelope.public_signals;
-    let valid_bits = iris::filter_bank(&model.model).map(|_| {
-        let t = model.model.run(&x).map(|y| iris::IrisTemplate::from_output(y.data()).valid_bits());
-        t.unwrap_or_default()
-    });
+    let valid_bits = iris::filter_bank(&model.model)
+        .map(|_| iris::IrisTemplate::from_output(proved.enrollment.template()).valid_bits());
     let t = &proved.report.timings;
     if a.json {
         let out = EnrollJson {

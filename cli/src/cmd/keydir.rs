@@ -347,6 +347,29 @@ pub fn write_keys_dir(
     Ok(manifest)
 }
 
+/// Prints a keys directory's circuit line, file table and verifying-key digest (what
+/// `setup` and `import-zkey` report).
+pub fn print_keys(manifest: &Manifest) {
+    let c = &manifest.circuit;
+    println!(
+        "circuit: {} constraints, {} variables, {} public inputs, domain 2^{} = {}",
+        crate::ui::thousands(c.constraints),
+        crate::ui::thousands(c.variables),
+        c.public_inputs,
+        c.domain_size.trailing_zeros(),
+        crate::ui::thousands(c.domain_size)
+    );
+    let files = [
+        (PROVING_KEY, &manifest.files.proving_key),
+        (VERIFYING_KEY, &manifest.files.verifying_key),
+        (VERIFICATION_KEY_JSON, &manifest.files.verification_key_json),
+    ];
+    let rows: Vec<Vec<String>> =
+        files.iter().map(|(name, e)| vec![(*name).to_string(), crate::ui::bytes(e.bytes), e.sha256.clone()]).collect();
+    print!("{}", crate::ui::table(&["file", "size", "sha256"], &rows, &[false, true, false]));
+    println!("verifying key digest: {}", manifest.vk_digest);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

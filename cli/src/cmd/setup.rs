@@ -84,28 +84,11 @@ pub fn run(args: &Args) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    let c = &manifest.circuit;
     println!(
         "dev setup for model `{}` ({}), statement {}",
         manifest.model_name, manifest.model_digest, manifest.statement
     );
-    println!(
-        "circuit: {} constraints, {} variables, {} public inputs, domain 2^{} = {}",
-        ui::thousands(c.constraints),
-        ui::thousands(c.variables),
-        c.public_inputs,
-        c.domain_size.trailing_zeros(),
-        ui::thousands(c.domain_size)
-    );
-    let files = [
-        (keydir::PROVING_KEY, &manifest.files.proving_key),
-        (keydir::VERIFYING_KEY, &manifest.files.verifying_key),
-        (keydir::VERIFICATION_KEY_JSON, &manifest.files.verification_key_json),
-    ];
-    let rows: Vec<Vec<String>> =
-        files.iter().map(|(name, e)| vec![(*name).to_string(), ui::bytes(e.bytes), e.sha256.clone()]).collect();
-    print!("{}", ui::table(&["file", "size", "sha256"], &rows, &[false, true, false]));
-    println!("verifying key digest: {}", manifest.vk_digest);
+    keydir::print_keys(&manifest);
     println!("setup time: {} (writing keys: {})", ui::duration(setup_time), ui::duration(write_time));
     println!("wrote {}", args.out.join(keydir::MANIFEST).display());
     Ok(())
