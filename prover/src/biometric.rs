@@ -9,6 +9,7 @@ use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::groth16::{ProveObserver, ProveReport, prove_with_report};
 use crate::keys::ProvingKeyFile;
+use crate::seal::{self, SealingKey};
 use crate::statement::{ENROLL_SPEC, LoadedModel, ProofEnvelope, Statement, prove_infer_circuit};
 use ark_ff::{BigInteger, PrimeField, UniformRand};
 use rand::{CryptoRng, RngCore};
@@ -40,6 +41,9 @@ impl Drop for Enrollment {
 }
 
 const ENROLLMENT_MAGIC: &[u8; 8] = b"ZKIDENR1";
+
+/// The label sealed enrollments are bound to (see [`Enrollment::seal`]).
+pub const ENROLLMENT_LABEL: &str = "zkid-enrollment";
 
 impl Enrollment {
     /// The commitment `c_tpl` this enrollment opens, for a model with output range `[lo, hi]`.
@@ -117,6 +121,18 @@ impl Enrollment {
     /// The enrolled template (model output values; secret, stays on the device).
     pub fn template(&self) -> &[i64] {
         &self.template
+    }
+
+    /// The enrollment sealed for storage on the device (AES-256-GCM under `key`, bound to
+    /// the model's digest and [`ENROLLMENT_LABEL`]): what an app keeps between sessions.
+    pub fn seal(&self, model: &LoadedModel, key: &SealingKey) -> Result<Vec<u8>> {
+        seal::seal(key, &model.digest, ENROLLMENT_LABEL, &self.to_bytes(model))
+    }
+
+    /// Opens an enrollment sealed by [`Enrollment::seal`] for the same model and key.
+    pub fn unseal(model: &LoadedModel, key: &SealingKey, blob: &[u8]) -> Result<Self> {
+        let plain = seal::unseal(key, &model.digest, ENROLLMENT_LABEL, blob)?;
+        Self::from_bytes(model, &plain)
     }
 
     /// Number of template values.
@@ -234,6 +250,32 @@ pub fn check_tau(model: &LoadedModel, tau: u64) -> Result<()> {
         return Err(ProverError::InvalidInput(format!("threshold {tau} is above the largest meaningful value {max}")));
     }
     Ok(())
+}
+
+/// The statement's integer threshold for a user-facing one: iris codes take the fractional
+/// Hamming distance (`τ ∈ [0, 1]`, default 0.35, stored as `round(τ·2^16)`), embeddings the
+/// squared L2 distance in quantized units (a non-negative integer, no default).
+pub fn tau_units(model: &LoadedModel, tau: Option<f64>) -> Result<u64> {
+    let is_iris = model.is_iris();
+    let tau = match (tau, is_iris) {
+        (Some(t), _) => t,
+        (None, true) => IRIS_TAU_DEFAULT as f64 / 65536.0,
+        (None, false) => {
+            return Err(ProverError::InvalidInput(
+                "embedding models need a threshold: the squared L2 distance, an integer".into(),
+            ));
+        }
+    };
+    let units = if is_iris { tau * 65536.0 } else { tau };
+    if !units.is_finite() || units < 0.0 || (!is_iris && units.fract() != 0.0) || (is_iris && tau > 1.0) {
+        return Err(ProverError::InvalidInput(format!(
+            "the threshold must be {}",
+            if is_iris { "a fraction in [0, 1]" } else { "a non-negative integer" }
+        )));
+    }
+    let units = units.round() as u64;
+    check_tau(model, units)?;
+    Ok(units)
 }
 
 /// The public inputs of a `match` envelope, structured (verifiers compare `c_tpl` and `τ`

@@ -128,6 +128,10 @@ pub enum ProverError {
     #[error("unsupported constraint predicate {0:?}: Groth16 proves R1CS only")]
     UnsupportedPredicate(String),
 
+    /// The caller's [`ProveObserver`](crate::ProveObserver) asked to stop; no proof was made.
+    #[error("proving was cancelled")]
+    Cancelled,
+
     /// The witness does not satisfy the constraint system. Only the index of the first
     /// failing constraint is reported, never the values involved.
     #[error("the witness does not satisfy constraint #{constraint}")]

@@ -37,6 +37,7 @@
 pub mod attest;
 pub mod audit;
 pub mod biometric;
+pub mod capture;
 pub mod error;
 pub mod groth16;
 pub mod json;
@@ -57,7 +58,8 @@ pub type Fr = ark_bn254::Fr;
 
 pub use ark_relations::gr1cs::ConstraintSynthesizer;
 pub use attest::{Attestation, DeviceKeyAlg, DevicePublicKey, DeviceSigningKey, verify_attestation};
-pub use biometric::{EnrollProof, Enrollment, MatchProof, prove_enroll, prove_match};
+pub use biometric::{EnrollProof, Enrollment, MatchProof, prove_enroll, prove_match, tau_units};
+pub use capture::Capture;
 pub use error::{KeyKind, ProverError, Result};
 pub use groth16::{
     CircuitShape, NoObserver, ProveObserver, ProvePhase, ProveReport, ProveTimings, prove, prove_from_evaluations,

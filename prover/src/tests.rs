@@ -384,6 +384,41 @@ fn observer_sees_every_phase_in_order() {
     assert_eq!(ProvePhase::ALL.iter().filter(|p| p.is_msm()).count(), 5);
 }
 
+#[test]
+fn observer_cancels_before_any_phase() {
+    /// Cancels once `after` phases have finished.
+    struct CancelAfter {
+        after: usize,
+        finished: usize,
+    }
+    impl ProveObserver for CancelAfter {
+        fn cancelled(&self) -> bool {
+            self.finished >= self.after
+        }
+        fn phase_finished(&mut self, _: ProvePhase, _: Duration) {
+            self.finished += 1;
+        }
+    }
+    let (pk, _) = keys(5);
+    for after in 0..ProvePhase::ALL.len() {
+        let mut observer = CancelAfter { after, finished: 0 };
+        let result = prove_with_report(&pk, Cubic::honest(3, 5), &mut rng(2), &mut observer);
+        assert!(matches!(result, Err(ProverError::Cancelled)), "cancel after {after} phases");
+        assert_eq!(observer.finished, after, "no phase starts once cancelled");
+    }
+    let mut never = CancelAfter { after: usize::MAX, finished: 0 };
+    assert!(prove_with_report(&pk, Cubic::honest(3, 5), &mut rng(2), &mut never).is_ok());
+}
+
+#[test]
+fn phase_weights_sum_to_one_and_accumulate() {
+    let total: f32 = ProvePhase::ALL.iter().map(|p| p.weight()).sum();
+    assert!((total - 1.0).abs() < 1e-6, "{total}");
+    assert_eq!(ProvePhase::ALL[0].progress_at_start(), 0.0);
+    let starts: Vec<f32> = ProvePhase::ALL.iter().map(|p| p.progress_at_start()).collect();
+    assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+}
+
 // ---------------------------------------------------------------------------- key files
 
 #[test]

@@ -82,3 +82,43 @@ pub fn mini_iris_model() -> zkid_core::QModel {
     };
     zkid_core::iris::model_from_bank(bank, "mini-iris").unwrap()
 }
+
+/// One synthetic capture for [`mini_iris_model`]: a 16 × 64 `u8` image and its noise mask
+/// (`1` = iris pixel, `0` = occluded), row-major.
+pub struct MiniCapture {
+    /// `a1` (eye a), `a2` (eye a rolled by 4 pixels = 2 probe columns, a little noise) or
+    /// `b` (another eye).
+    pub name: &'static str,
+    /// Pixel values.
+    pub image: Vec<u8>,
+    /// Validity of each pixel.
+    pub mask: Vec<u8>,
+}
+
+/// The three captures of the mini iris fixture. They are also committed as raw bytes under
+/// `models/iris/mini/` (what the Python, Kotlin, C and JavaScript tests read); a test keeps
+/// the files equal to this function.
+pub fn mini_iris_captures() -> Vec<MiniCapture> {
+    let (rows, cols) = (16usize, 64usize);
+    [("a1", 1u64, 0usize, 0i64), ("a2", 1, 4, 3), ("b", 2, 0, 0)]
+        .into_iter()
+        .map(|(name, seed, roll, noise)| {
+            // splitmix64 of (pixel, seed): independent textures per seed.
+            let tex = |i: usize| {
+                let mut x = (i as u64) ^ (seed << 32);
+                x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                ((x ^ (x >> 31)) % 211) as i64 + 20
+            };
+            let image = (0..rows * cols)
+                .map(|i| {
+                    let (r, c) = (i / cols, i % cols);
+                    let v = tex(r * cols + (c + cols - roll) % cols) + ((i as i64 * 31 % 7) - 3).clamp(-noise, noise);
+                    v.clamp(0, 255) as u8
+                })
+                .collect();
+            let mask = (0..rows * cols).map(|i| u8::from(i % 97 != 0)).collect();
+            MiniCapture { name, image, mask }
+        })
+        .collect()
+}

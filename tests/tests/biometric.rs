@@ -201,3 +201,46 @@ fn enroll_and_match_circuits_pin_every_witness() {
         }
     }
 }
+
+#[test]
+fn captures_from_plain_buffers_are_checked_and_quantized() {
+    use zkid_prover::{Capture, tau_units};
+    let model = mini_iris();
+    assert!(model.is_iris());
+    assert_eq!(model.capture_len(), H * W);
+    let capture = &zkid_tests::mini_iris_captures()[0];
+    let q = model.quantize_capture(Capture::Iris { image: &capture.image, mask: &capture.mask }).unwrap();
+    // Pixel + 256 · valid, as `zkid_core::iris::input` encodes it.
+    let want: Vec<i64> =
+        capture.image.iter().zip(&capture.mask).map(|(&p, &m)| i64::from(p) + 256 * i64::from(m)).collect();
+    assert_eq!(q.data(), want.as_slice());
+    let msg = |r: Result<QTensor, ProverError>| r.unwrap_err().to_string();
+    let short = msg(model.quantize_capture(Capture::Iris { image: &capture.image[1..], mask: &capture.mask }));
+    assert!(short.contains("1023") && short.contains("1024"), "{short}");
+    let wrong_kind = msg(model.quantize_capture(Capture::Raw(&[0.0; H * W])));
+    assert!(wrong_kind.contains("iris-code model"), "{wrong_kind}");
+    // Thresholds: iris fraction in [0, 1], default 0.35.
+    assert_eq!(tau_units(&model, None).unwrap(), 22_938);
+    assert_eq!(tau_units(&model, Some(0.5)).unwrap(), 32_768);
+    for bad in [-0.1, 1.5, f64::NAN, f64::INFINITY] {
+        assert!(matches!(tau_units(&model, Some(bad)), Err(ProverError::InvalidInput(_))), "{bad}");
+    }
+
+    let opts = CompileOptions { name: "digits".into(), ..Default::default() };
+    let c = compile(&onnx_bytes("digits"), vec![load_npy("digits", "calib.npy")], &opts, &mut |_, _| {}).unwrap();
+    let digits = LoadedModel::from_bytes(&zkm::to_bytes(&c.model).unwrap()).unwrap();
+    assert!(!digits.is_iris());
+    let n = digits.capture_len();
+    let sample = load_npy("digits", "sample.npy");
+    assert_eq!(sample.data().len(), n);
+    let q = digits.quantize_capture(Capture::Raw(sample.data())).unwrap();
+    assert_eq!(q, digits.model.quantize_input(&sample).unwrap());
+    let mut nan = sample.data().to_vec();
+    nan[5] = f32::NAN;
+    let e = msg(digits.quantize_capture(Capture::Raw(&nan)));
+    assert!(e.contains('5'), "{e}");
+    let e = msg(digits.quantize_capture(Capture::Iris { image: &[0; 64], mask: &[1; 64] }));
+    assert!(e.contains("not an iris-code model"), "{e}");
+    assert!(matches!(tau_units(&digits, None), Err(ProverError::InvalidInput(_))));
+    assert!(matches!(tau_units(&digits, Some(2.5)), Err(ProverError::InvalidInput(_))));
+}

@@ -72,3 +72,24 @@ fn bundled_iris_zkm_is_reproducible_from_the_taps() {
     let bundled = std::fs::read(model_file("iris", "iris.zkm")).unwrap();
     assert_eq!(zkid_core::zkm::to_bytes(&iris_model()).unwrap(), bundled);
 }
+
+/// The mini fixture the binding tests (Python, Kotlin, C, JavaScript) read from
+/// `models/iris/mini/`. `ZKID_BLESS=1 cargo test -p zkid-tests --test iris mini` rewrites it.
+#[test]
+fn bundled_mini_iris_fixture_is_reproducible() {
+    let dir = model_file("iris", "mini");
+    let mut files = vec![("model.zkm".to_string(), zkid_core::zkm::to_bytes(&zkid_tests::mini_iris_model()).unwrap())];
+    for c in zkid_tests::mini_iris_captures() {
+        files.push((format!("{}.image", c.name), c.image));
+        files.push((format!("{}.mask", c.name), c.mask));
+    }
+    for (name, bytes) in files {
+        let path = dir.join(&name);
+        if std::env::var_os("ZKID_BLESS").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(committed == bytes, "{} differs from the generator (ZKID_BLESS=1 to rewrite)", path.display());
+    }
+}

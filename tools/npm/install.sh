@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the pinned JavaScript tools of zkid's interop tests (snarkjs, circom2, circomlib,
-# circomlibjs, solc, anvil) into tools/npm/node_modules, exactly as package-lock.json says.
-# Idempotent: does nothing when the installed tree matches the lock file. Needs node >= 18
-# and npm; fails with the reason when they are missing or the registry is unreachable.
+# Installs the pinned npm-distributed tools of zkid's tests (snarkjs, circom2, circomlib,
+# circomlibjs, solc, anvil, kotlin-compiler, playwright-core) into tools/npm/node_modules,
+# exactly as package-lock.json says. Idempotent: does nothing when the installed tree
+# matches the lock file. Needs node >= 18 and npm; fails with the reason when they are
+# missing or the registry is unreachable.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 command -v node >/dev/null || { echo "zkid interop tools: node is not installed (apt install nodejs npm)" >&2; exit 1; }

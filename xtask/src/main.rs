@@ -1,63 +1,141 @@
 //! `cargo xtask`: the project's automation, in Rust (the matklad pattern).
 //!
-//! * `cargo xtask test` — format check, clippy with warnings denied, the whole test suite.
-//! * `cargo xtask ci` — what CI runs (`.ci/run`); the same as `test` for now.
+//! * `cargo xtask test` — format check, clippy with warnings denied, the whole test suite
+//!   (which includes the Python, Kotlin and C binding tests), the wasm package in Node and
+//!   headless Chromium, and the aarch64 build of core + prover under qemu.
+//! * `cargo xtask ci` — what CI runs (`.ci/run`); the same as `test`.
 //! * `cargo xtask demo` — the release demo (`zkid demo`).
+//! * `cargo xtask wasm` — builds the npm package (`wasm/pkg`, release).
+//! * `cargo xtask arm` — cross-builds for aarch64-unknown-linux-gnu and runs the core and
+//!   prover tests and a small benchmark under qemu-user.
+//! * `cargo xtask size` — stripped library size per target and the biggest dependencies.
+//! * `cargo xtask bindings` — regenerates the Swift, Kotlin and Python sources.
 //!
 //! Every step streams its output and the first failing step stops the run with its name.
 
+mod arm;
+mod bindings;
+mod size;
+mod wasm;
+
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-/// One command of a task.
-struct Step {
-    name: &'static str,
-    args: &'static [&'static str],
+/// What a step does.
+enum Action {
+    /// `cargo <args>` in the workspace root.
+    Cargo(&'static [&'static str]),
+    /// A task written in Rust (see the modules).
+    Run(fn(&Ctx) -> Result<(), String>),
 }
 
+/// One step of a task.
+struct Step {
+    name: &'static str,
+    action: Action,
+}
+
+const FMT: Step = Step { name: "fmt", action: Action::Cargo(&["fmt", "--all", "--check"]) };
+const CLIPPY: Step =
+    Step { name: "clippy", action: Action::Cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]) };
+// Proof tests need optimized code; the `ci` profile is release without LTO and with
+// parallel codegen, which compiles much faster on 2 cores.
+const TEST_SUITE: Step = Step { name: "test", action: Action::Cargo(&["test", "--workspace", "--profile", "ci"]) };
+
 const TEST: &[Step] = &[
-    Step { name: "fmt", args: &["fmt", "--all", "--check"] },
-    Step { name: "clippy", args: &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"] },
-    // Proof tests need optimized code; the `ci` profile is release without LTO and with
-    // parallel codegen, which compiles much faster on 2 cores.
-    Step { name: "test", args: &["test", "--workspace", "--profile", "ci"] },
+    FMT,
+    CLIPPY,
+    TEST_SUITE,
+    Step { name: "wasm", action: Action::Run(wasm::test) },
+    Step { name: "arm", action: Action::Run(arm::test) },
 ];
 
-const DEMO: &[Step] = &[Step { name: "demo", args: &["run", "--release", "-p", "zkid-cli", "--", "demo"] }];
+const DEMO: &[Step] =
+    &[Step { name: "demo", action: Action::Cargo(&["run", "--release", "-p", "zkid-cli", "--", "demo"]) }];
 
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  test    cargo fmt --check, cargo clippy -D warnings, cargo test --profile ci (whole workspace)
-  ci      what .ci/run runs (currently the same as test)
-  demo    cargo run --release -p zkid-cli -- demo";
+  test      fmt --check, clippy -D warnings, cargo test --profile ci (whole workspace, with the
+            Python/Kotlin/C binding tests), wasm in Node + headless Chromium, aarch64 under qemu
+  ci        what .ci/run runs (the same as test)
+  demo      cargo run --release -p zkid-cli -- demo
+  wasm      build the npm package into wasm/pkg (release)
+  arm       cross-build for aarch64-unknown-linux-gnu; core + prover tests and a bench under qemu
+  size      stripped library size per target and the biggest dependencies
+  bindings  regenerate the Swift, Kotlin and Python binding sources";
 
-/// The workspace root (xtask lives one level below it).
-fn root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+/// The workspace root and the cargo that runs us: what every step needs.
+pub struct Ctx {
+    /// `$CARGO` (cargo sets it for the commands it runs), else `cargo`.
+    pub cargo: OsString,
+    /// The workspace root.
+    pub root: PathBuf,
+}
+
+impl Ctx {
+    fn new() -> Self {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = manifest.parent().map_or_else(|| manifest.to_path_buf(), Path::to_path_buf);
+        Self { cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()), root }
+    }
+
+    /// A `cargo` command in the workspace root.
+    pub fn cargo(&self) -> Command {
+        let mut c = Command::new(&self.cargo);
+        c.current_dir(&self.root);
+        c
+    }
+
+    /// Runs `cmd` with inherited output; an error names the command and its status.
+    pub fn run(&self, cmd: &mut Command) -> Result<(), String> {
+        eprintln!("  $ {}", describe(cmd));
+        match cmd.status() {
+            Ok(s) if s.success() => Ok(()),
+            Ok(s) => Err(format!("`{}` failed ({s})", describe(cmd))),
+            Err(e) => Err(format!("cannot start `{}`: {e}", describe(cmd))),
+        }
+    }
+
+    /// Runs one of the project's install scripts (`tools/…/install.sh`), which are idempotent.
+    pub fn install(&self, script: &str, args: &[&str]) -> Result<(), String> {
+        self.run(Command::new("bash").arg(self.root.join(script)).args(args))
+    }
+}
+
+/// `program arg arg…` for messages.
+fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
 }
 
 /// Runs the steps in order, stopping at the first failure; prints timings at the end.
 fn run(task: &str, steps: &[Step]) -> Result<(), String> {
-    // `cargo` sets $CARGO to its own path for the commands it runs.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let root = root();
+    let ctx = Ctx::new();
     let mut timings: Vec<(&str, Duration, bool)> = Vec::new();
     let total = Instant::now();
     let mut failure = None;
     for step in steps {
-        eprintln!("\n==> [{task}] {}: cargo {}", step.name, step.args.join(" "));
         let start = Instant::now();
-        let status = Command::new(&cargo).args(step.args).current_dir(&root).status();
-        let ok = matches!(&status, Ok(s) if s.success());
-        timings.push((step.name, start.elapsed(), ok));
-        if !ok {
-            failure = Some(match status {
-                Ok(s) => format!("step `{}` failed ({s}): cargo {}", step.name, step.args.join(" ")),
-                Err(e) => format!("step `{}` could not start cargo: {e}", step.name),
-            });
+        let result = match &step.action {
+            Action::Cargo(args) => {
+                eprintln!("\n==> [{task}] {}: cargo {}", step.name, args.join(" "));
+                ctx.run(ctx.cargo().args(*args))
+            }
+            Action::Run(f) => {
+                eprintln!("\n==> [{task}] {}", step.name);
+                f(&ctx)
+            }
+        };
+        timings.push((step.name, start.elapsed(), result.is_ok()));
+        if let Err(e) = result {
+            failure = Some(format!("step `{}` failed: {e}", step.name));
             break;
         }
     }
@@ -71,9 +149,14 @@ fn run(task: &str, steps: &[Step]) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let single = |name: &'static str, f: fn(&Ctx) -> Result<(), String>| [Step { name, action: Action::Run(f) }];
     let result = match args.first().map(String::as_str) {
         Some("test") | Some("ci") if args.len() == 1 => run(&args[0], TEST),
         Some("demo") if args.len() == 1 => run("demo", DEMO),
+        Some("wasm") if args.len() == 1 => run("wasm", &single("wasm", wasm::package)),
+        Some("arm") if args.len() == 1 => run("arm", &single("arm", arm::run)),
+        Some("size") if args.len() == 1 => run("size", &single("size", size::report)),
+        Some("bindings") if args.len() == 1 => run("bindings", &single("bindings", bindings::generate)),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

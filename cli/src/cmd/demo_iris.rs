@@ -6,7 +6,6 @@
 //! noise and occlusion: accepted) and eye B (rejected) → every proof and attestation
 //! verified → what left the device, byte for byte.
 
-use super::identity::ENROLLMENT_LABEL;
 use crate::ui;
 use anyhow::{Context, Result, anyhow};
 use std::time::Instant;
@@ -15,8 +14,7 @@ use zkid_prover::biometric::{self, Enrollment, IRIS_TAU_DEFAULT, match_public};
 use zkid_prover::json::field_to_decimal;
 use zkid_prover::statement::{self, LoadedModel, ProofEnvelope, Statement};
 use zkid_prover::{
-    DeviceKeyAlg, DeviceSigningKey, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, seal, unseal,
-    verify_attestation,
+    DeviceKeyAlg, DeviceSigningKey, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, verify_attestation,
 };
 
 macro_rules! eye {
@@ -108,7 +106,7 @@ pub fn run() -> Result<()> {
     println!("  verifier: capture attestation valid (Ed25519 over c_img)");
     check(&evk, &e.envelope, nonce, "enroll")?;
     println!("  verifier stores c_tpl = {}", field_to_decimal(&c_tpl));
-    let sealed = seal(&keystore, &model.digest, ENROLLMENT_LABEL, &e.enrollment.to_bytes(&model))?;
+    let sealed = e.enrollment.seal(&model, &keystore)?;
     println!("  device seals the enrollment (AES-256-GCM, bound to the model): {}", ui::bytes(sealed.len() as u64));
     let enroll_json = e.envelope.to_json_string();
     // One proving key in memory at a time (each is ~0.5 GB).
@@ -116,8 +114,7 @@ pub fn run() -> Result<()> {
     let (mpk, mvk) = keys(&model, biometric::default_match(), "match")?;
 
     // Matches: the same eye (another capture) and another eye.
-    let opened = unseal(&keystore, &model.digest, ENROLLMENT_LABEL, &sealed)?;
-    let enrolled = Enrollment::from_bytes(&model, &opened)?;
+    let enrolled = Enrollment::unseal(&model, &keystore, &sealed)?;
     let mut sent =
         vec![("enroll proof + public signals", enroll_json.len()), ("attestation", attestation.to_json_string().len())];
     for (probe, label, want) in [

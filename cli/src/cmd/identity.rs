@@ -16,10 +16,7 @@ use zkid_prover::biometric::{self, Enrollment};
 use zkid_prover::json::field_to_decimal;
 use zkid_prover::proof::PROOF_BYTES;
 use zkid_prover::statement::{self, LoadedModel};
-use zkid_prover::{Fr, OsRng, SealingKey, seal, unseal};
-
-/// Label the enrollment blob is sealed under (part of its authenticated data).
-pub const ENROLLMENT_LABEL: &str = "zkid-enrollment";
+use zkid_prover::{Fr, OsRng, SealingKey};
 
 /// Arguments of `zkid compile-iris`.
 #[derive(Debug, clap::Args)]
@@ -185,7 +182,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     let proved = biometric::prove_enroll(&model, &pk, &x, nonce, &mut OsRng, &mut progress);
     progress.finish();
     let proved = proved.context("enrollment failed")?;
-    let sealed = seal(&key, &model.digest, ENROLLMENT_LABEL, &proved.enrollment.to_bytes(&model))?;
+    let sealed = proved.enrollment.seal(&model, &key)?;
     let text = proved.envelope.to_json_string();
     let mut files = AtomicFiles::default();
     files.write(&a.output, text.as_bytes())?;
@@ -260,22 +257,7 @@ struct MatchJson {
 
 /// The statement's integer threshold for `--tau` (iris: `round(τ·2^16)`).
 pub fn tau_units(model: &LoadedModel, tau: Option<f64>) -> Result<u64> {
-    let is_iris = iris::filter_bank(&model.model).is_some();
-    let tau = match (tau, is_iris) {
-        (Some(t), _) => t,
-        (None, true) => biometric::IRIS_TAU_DEFAULT as f64 / 65536.0,
-        (None, false) => return Err(anyhow!(BadInput("embedding models need --tau (squared L2, integer)".into()))),
-    };
-    let units = if is_iris { tau * 65536.0 } else { tau };
-    if !units.is_finite() || units < 0.0 || (!is_iris && units.fract() != 0.0) || (is_iris && tau > 1.0) {
-        return Err(anyhow!(BadInput(format!(
-            "--tau must be {}",
-            if is_iris { "a fraction in [0, 1]" } else { "a non-negative integer" }
-        ))));
-    }
-    let units = units.round() as u64;
-    biometric::check_tau(model, units).map_err(|e| anyhow!(BadInput(format!("--tau: {e}"))))?;
-    Ok(units)
+    biometric::tau_units(model, tau).map_err(|e| anyhow!(BadInput(format!("--tau: {e}"))))
 }
 
 /// Runs `zkid match`.
@@ -288,10 +270,8 @@ pub fn run_match(args: &MatchArgs) -> Result<()> {
     let x = load_capture(&model, &a.capture)?;
     let key = sealing_key(&a.sealing_key, false)?;
     let blob = read_input(&a.enrollment, "enrollment")?;
-    let plain = unseal(&key, &model.digest, ENROLLMENT_LABEL, &blob)
+    let enrolled = Enrollment::unseal(&model, &key, &blob)
         .with_context(|| BadInput(format!("cannot open enrollment {}", a.enrollment.display())))?;
-    let enrolled = Enrollment::from_bytes(&model, &plain)
-        .with_context(|| BadInput(format!("cannot use enrollment {}", a.enrollment.display())))?;
     let mut progress = ui::ProveProgress::new(a.json);
     let proved = biometric::prove_match(&model, &pk, &x, &enrolled, tau, nonce, &mut OsRng, &mut progress);
     progress.finish();

@@ -122,25 +122,12 @@ pub fn mini_iris() -> MiniIris {
 pub fn write_mini_iris(dir: &TempDir) -> PathBuf {
     let zkm = dir.path("iris.zkm");
     std::fs::write(&zkm, zkid_core::zkm::to_bytes(&zkid_tests::mini_iris_model()).unwrap()).unwrap();
-    for (name, seed, roll, noise) in [("a1", 1u64, 0usize, 0i64), ("a2", 1, 4, 3), ("b", 2, 0, 0)] {
-        // splitmix64 of (pixel, seed): independent textures per seed.
-        let tex = |i: usize| {
-            let mut x = (i as u64) ^ (seed << 32);
-            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            ((x ^ (x >> 31)) % 211) as f32 + 20.0
-        };
-        let image: Vec<f32> = (0..16 * 64)
-            .map(|i| {
-                let (r, c) = (i / 64, i % 64);
-                let v = tex(r * 64 + (c + 64 - roll) % 64) + ((i as i64 * 31 % 7) - 3).clamp(-noise, noise) as f32;
-                v.clamp(0.0, 255.0)
-            })
-            .collect();
-        let mask: Vec<f32> = (0..16 * 64).map(|i| if i % 97 == 0 { 0.0 } else { 1.0 }).collect();
-        for (what, data) in [("image", image), ("mask", mask)] {
+    for capture in zkid_tests::mini_iris_captures() {
+        let as_f32 = |v: &[u8]| v.iter().map(|&x| f32::from(x)).collect::<Vec<f32>>();
+        for (what, data) in [("image", as_f32(&capture.image)), ("mask", as_f32(&capture.mask))] {
             let t = zkid_core::FTensor::new(vec![16, 64], data).unwrap();
-            std::fs::write(dir.path(&format!("{name}_{what}.npy")), zkid_core::npy::to_bytes(&t).unwrap()).unwrap();
+            std::fs::write(dir.path(&format!("{}_{what}.npy", capture.name)), zkid_core::npy::to_bytes(&t).unwrap())
+                .unwrap();
         }
     }
     zkm

@@ -1,0 +1,1 @@
+//! zkid UniFFI bindings (work in progress).

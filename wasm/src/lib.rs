@@ -1,0 +1,1 @@
+//! zkid for the browser and Node (work in progress).
