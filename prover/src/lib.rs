@@ -38,6 +38,7 @@ pub mod attest;
 pub mod audit;
 pub mod biometric;
 pub mod capture;
+pub mod device;
 pub mod error;
 pub mod groth16;
 pub mod json;
@@ -60,6 +61,9 @@ pub use ark_relations::gr1cs::ConstraintSynthesizer;
 pub use attest::{Attestation, DeviceKeyAlg, DevicePublicKey, DeviceSigningKey, verify_attestation};
 pub use biometric::{EnrollProof, Enrollment, MatchProof, prove_enroll, prove_match, tau_units};
 pub use capture::Capture;
+pub use device::{
+    DeviceProver, EnrollOutcome, MatchOutcome, ProofOutcome, VerifyOutcome, dev_setup, verify_proof_json,
+};
 pub use error::{KeyKind, ProverError, Result};
 pub use groth16::{
     CircuitShape, NoObserver, ProveObserver, ProvePhase, ProveReport, ProveTimings, prove, prove_from_evaluations,
