@@ -244,3 +244,55 @@ fn captures_from_plain_buffers_are_checked_and_quantized() {
     assert!(matches!(tau_units(&digits, None), Err(ProverError::InvalidInput(_))));
     assert!(matches!(tau_units(&digits, Some(2.5)), Err(ProverError::InvalidInput(_))));
 }
+
+/// The device facade the bindings wrap: the mini fixture's captures from plain buffers,
+/// enroll → sealed enrollment → match → verify, and a tampered proof.
+#[test]
+fn device_prover_enrolls_and_matches_from_plain_buffers() {
+    use zkid_prover::{
+        Capture, DeviceProver, ProvingKeyFile, SealingKey, VerifyingKeyFile, dev_setup, verify_proof_json,
+    };
+    let mut rng = ChaCha20Rng::seed_from_u64(21);
+    let model_bytes = std::fs::read(zkid_tests::model_file("iris", "mini/model.zkm")).unwrap();
+    let model = LoadedModel::from_bytes(&model_bytes).unwrap();
+    let keys = |id: &str, rng: &mut ChaCha20Rng| {
+        let (pk, vk) = dev_setup(&model, id, rng).unwrap();
+        let prover = DeviceProver::new(model.clone(), ProvingKeyFile::from_bytes(&pk).unwrap()).unwrap();
+        (prover, VerifyingKeyFile::from_bytes(&vk).unwrap())
+    };
+    let (enroller, evk) = keys("enroll", &mut rng);
+    let (matcher, mvk) = keys("match(max_shift=3,min_bits=16)", &mut rng);
+    let captures = zkid_tests::mini_iris_captures();
+    let capture = |i: usize| Capture::Iris { image: &captures[i].image, mask: &captures[i].mask };
+    let key = SealingKey::from_bytes(&[7; 32]).unwrap();
+    let e = enroller.enroll(capture(0), &key, Some("42"), &mut rng, &mut NoObserver).unwrap();
+    let v = verify_proof_json(&evk, &e.proof.proof_json, Some("42")).unwrap();
+    assert!(v.valid && v.verdict.is_none());
+    assert_eq!(v.public_signals, [e.image_commitment.clone(), e.template_commitment.clone(), "42".into()]);
+    for (i, want) in [(1, true), (2, false)] {
+        let m = matcher
+            .match_enrolled(capture(i), &e.sealed_enrollment, &key, None, None, &mut rng, &mut NoObserver)
+            .unwrap();
+        assert_eq!(m.verdict, want, "capture {}", captures[i].name);
+        assert_eq!(m.template_commitment, e.template_commitment);
+        let v = verify_proof_json(&mvk, &m.proof.proof_json, None).unwrap();
+        assert!(v.valid);
+        assert_eq!(v.verdict, Some(want));
+        // Flip the verdict in the envelope: the proof no longer verifies.
+        let flipped = m.proof.proof_json.replacen(
+            &format!("\"{}\",\n    \"{}\"", m.tau, u8::from(want)),
+            &format!("\"{}\",\n    \"{}\"", m.tau, u8::from(!want)),
+            1,
+        );
+        assert_ne!(flipped, m.proof.proof_json, "the verdict is in the envelope");
+        assert!(!verify_proof_json(&mvk, &flipped, None).unwrap().valid);
+    }
+    // Another sealing key, another model's key, a statement mix-up: typed errors.
+    let other = SealingKey::from_bytes(&[8; 32]).unwrap();
+    let r = matcher.match_enrolled(capture(1), &e.sealed_enrollment, &other, None, None, &mut rng, &mut NoObserver);
+    assert!(matches!(r, Err(ProverError::SealAuthFailed)), "{r:?}");
+    let r = enroller.match_enrolled(capture(1), &e.sealed_enrollment, &key, None, None, &mut rng, &mut NoObserver);
+    assert!(matches!(r, Err(ProverError::InvalidInput(_))));
+    assert!(matches!(verify_proof_json(&evk, &e.proof.proof_json, Some("43")), Err(ProverError::NonceMismatch)));
+    assert!(matches!(verify_proof_json(&mvk, &e.proof.proof_json, None), Err(ProverError::EnvelopeMismatch { .. })));
+}
