@@ -23,7 +23,8 @@
 //! ChaCha RNG and get byte-identical proofs.
 
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use ark_bn254::{Bn254, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};

@@ -1,1 +1,506 @@
-//! zkid for the browser and Node (work in progress).
+//! # zkid-wasm
+//!
+//! zkid for browsers and Node: a thin [wasm-bindgen] layer over [`zkid_prover::device`], the
+//! same session API the UniFFI bindings wrap, so a browser proves the same statements the
+//! same way as a phone and the CLI. Built for `wasm32-unknown-unknown` and bound by
+//! `wasm-bindgen-cli` (same version as the crate, see `tools/wasm/install.sh`) into the npm
+//! package `@zkid/wasm` (`cargo xtask wasm`).
+//!
+//! JavaScript API (camelCase): [`Model`], [`Prover`], [`Verifier`], [`dev_setup`]
+//! (`devSetup`), [`generate_sealing_key`], [`verify_snarkjs`], [`verifying_key_to_snarkjs`],
+//! [`version`]. Captures are `{ image, mask }` (iris-code models) or `{ values }`; results
+//! are plain objects; errors are `Error`s named `ZkidError` with a `code` property
+//! ([`ErrorCode`]) and the prover's message, which never holds a capture, template or key.
+//!
+//! Panics: on wasm32 a panic aborts the instance (no unwinding), so every input is checked
+//! before it reaches the prover and nothing here unwraps. Calls still go through
+//! `catch_unwind`, which turns a panic into an `Internal` error where unwinding exists
+//! (native builds and tests). No panic hook is installed: the default one prints nothing on
+//! wasm32-unknown-unknown, and a hook that logged panic messages could leak witness data
+//! from a bug into the console.
+//!
+//! [wasm-bindgen]: https://rustwasm.github.io/docs/wasm-bindgen/
+
+#![warn(missing_docs)]
+
+mod convert;
+pub mod error;
+pub mod progress;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use js_sys::{Function, Uint8Array};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+use zkid_prover::{DeviceProver, LoadedModel, OsRng, ProvingKeyFile, SealingKey, Statement, VerifyingKeyFile, device};
+
+use crate::convert::OwnedCapture;
+pub use crate::error::{ErrorCode, WasmError, WasmResult};
+use crate::progress::Progress;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** One capture. Iris-code models (`model.isIris`) take the normalized image and its noise
+ * mask, `model.captureLen` bytes each, row-major (mask: non-zero = iris pixel, 0 = occluded);
+ * other models take their raw input values. Copied in and zeroized after the call; clear
+ * your own arrays when you are done with them. */
+export type Capture =
+  | { image: Uint8Array | Uint8ClampedArray; mask: Uint8Array | Uint8ClampedArray }
+  | { values: Float32Array };
+
+/** The proving phase about to start (in this order), then `"done"` once the call succeeded. */
+export type ProvePhase =
+  | "synthesis" | "row_evaluation" | "witness_map" | "msm_h" | "msm_l" | "msm_a"
+  | "msm_b_g1" | "msm_b_g2" | "done";
+
+/** Called at every phase boundary with the estimated share of the work done, monotone from
+ * 0 to exactly 1 (the `"done"` call). Return `true` to cancel: the call then fails with code
+ * `"Cancelled"` (the phase running finishes first). An exception thrown here stops the proof
+ * and is rethrown. */
+export type ProgressCallback = (phase: ProvePhase, fraction: number) => boolean | void;
+
+/** `error.code` of every error zkid throws. */
+export type ErrorCode =
+  | "InvalidInput" | "Model" | "Key" | "Proof" | "Sealing" | "Cancelled" | "Internal";
+
+/** What zkid throws: an `Error` named `ZkidError` whose message never contains a capture,
+ * a template or key bytes. */
+export interface ZkidError extends Error {
+  name: "ZkidError";
+  code: ErrorCode;
+}
+
+/** A proof ready to send. */
+export interface ProofResult {
+  /** The envelope: snarkjs-format `proof` and `publicSignals`, plus model digest, statement
+   * and verifying-key digest. What `Verifier.verify` takes. */
+  proofJson: string;
+  /** Public inputs in circuit order, decimal strings. */
+  publicSignals: string[];
+  /** Statement id, e.g. `"enroll"`. */
+  statement: string;
+  /** R1CS constraints proved. */
+  constraints: number;
+  /** Wall-clock proving time in milliseconds. */
+  proveMs: number;
+}
+
+/** An enrollment: its proof, the commitments, and the sealed enrollment to store. */
+export interface EnrollResult extends ProofResult {
+  /** `c_img`, decimal: the capture commitment a capture device signs. */
+  imageCommitment: string;
+  /** `c_tpl`, decimal: the template commitment verifiers keep. */
+  templateCommitment: string;
+  /** Template and salt, AES-256-GCM sealed under your sealing key and bound to the model. */
+  sealedEnrollment: Uint8Array;
+}
+
+/** A match proof and its public outcome. */
+export interface MatchResult extends ProofResult {
+  /** Whether the capture matches the enrollment at `tau`. */
+  verdict: boolean;
+  /** The threshold in the statement's units (iris: 2^-16 of the Hamming distance). */
+  tau: number;
+  /** `c_img`, decimal. */
+  imageCommitment: string;
+  /** `c_tpl`, decimal: compare with the enrollment's. */
+  templateCommitment: string;
+}
+
+/** What verifying a proof tells. */
+export interface VerifyResult {
+  /** Whether the proof is valid for its public signals (and nonce, when one was expected). */
+  valid: boolean;
+  /** Statement id of the proof. */
+  statement: string;
+  /** Public signals, decimal, in circuit order. */
+  publicSignals: string[];
+  /** For a `match` proof, the proven verdict. */
+  verdict?: boolean;
+}
+
+/** An INSECURE development key pair (see `devSetup`). */
+export interface DevKeys {
+  /** Proving key file bytes (what `new Prover` takes). */
+  provingKey: Uint8Array;
+  /** Verifying key file bytes (what `new Verifier` takes). */
+  verifyingKey: Uint8Array;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `Capture` object.
+    #[wasm_bindgen(typescript_type = "Capture")]
+    pub type JsCapture;
+    /// An optional `ProgressCallback`.
+    #[wasm_bindgen(typescript_type = "ProgressCallback")]
+    pub type ProgressCallback;
+    /// A `ProofResult` object.
+    #[wasm_bindgen(typescript_type = "ProofResult")]
+    pub type ProofResult;
+    /// An `EnrollResult` object.
+    #[wasm_bindgen(typescript_type = "EnrollResult")]
+    pub type EnrollResult;
+    /// A `MatchResult` object.
+    #[wasm_bindgen(typescript_type = "MatchResult")]
+    pub type MatchResult;
+    /// A `VerifyResult` object.
+    #[wasm_bindgen(typescript_type = "VerifyResult")]
+    pub type VerifyResult;
+    /// A `DevKeys` object.
+    #[wasm_bindgen(typescript_type = "DevKeys")]
+    pub type DevKeys;
+}
+
+impl From<WasmError> for JsValue {
+    fn from(e: WasmError) -> Self {
+        e.into_js()
+    }
+}
+
+/// Runs one exported call: a panic becomes an `Internal` error where it can be caught.
+fn guard<T>(f: impl FnOnce() -> Result<T, JsValue>) -> Result<T, JsValue> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(WasmError::internal("internal error in zkid (a bug): the call was abandoned").into()))
+}
+
+/// A decimal nonce, checked here so that a bad one is `InvalidInput` (the prover reports
+/// it as a malformed public input).
+fn check_nonce(nonce: Option<&str>) -> WasmResult<()> {
+    match nonce {
+        Some(n) => zkid_prover::statement::parse_nonce(n).map(drop).map_err(|_| {
+            WasmError::invalid("the nonce must be a decimal integer below the BN254 scalar field modulus")
+        }),
+        None => Ok(()),
+    }
+}
+
+/// `expectedSha256`: 64 hex digits.
+fn parse_sha256(hex: &str) -> WasmResult<[u8; 32]> {
+    let bad = || WasmError::invalid("expectedSha256 must be 64 hex digits");
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+fn callback(on_progress: Option<ProgressCallback>) -> WasmResult<Option<Function>> {
+    match on_progress {
+        Some(f) => {
+            let value: JsValue = f.into();
+            if value.is_undefined() || value.is_null() {
+                return Ok(None);
+            }
+            value.dyn_into::<Function>().map(Some).map_err(|_| WasmError::invalid("onProgress must be a function"))
+        }
+        None => Ok(None),
+    }
+}
+
+fn sealing_key(bytes: Vec<u8>) -> WasmResult<SealingKey> {
+    let bytes = Zeroizing::new(bytes);
+    Ok(SealingKey::from_bytes(&bytes)?)
+}
+
+/// A compiled zkid model (`.zkm`): its identity and what a capture for it looks like.
+#[wasm_bindgen]
+pub struct Model {
+    inner: LoadedModel,
+}
+
+#[wasm_bindgen]
+impl Model {
+    /// Parses `.zkm` bytes (checksum and structure checked). Throws code `Model`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, JsValue> {
+        guard(|| Ok(Model { inner: LoadedModel::from_bytes(bytes).map_err(WasmError::from)? }))
+    }
+
+    /// SHA-256 of the model file, hex: its identity in keys and proofs.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> String {
+        self.inner.digest.to_hex()
+    }
+
+    /// The model's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.model.meta().name.clone()
+    }
+
+    /// Whether it is an iris-code model (captures are `{ image, mask }`).
+    #[wasm_bindgen(getter, js_name = isIris)]
+    pub fn is_iris(&self) -> bool {
+        self.inner.is_iris()
+    }
+
+    /// Values per capture: pixels of the image and of the mask (iris), raw values otherwise.
+    #[wasm_bindgen(getter, js_name = captureLen)]
+    pub fn capture_len(&self) -> usize {
+        self.inner.capture_len()
+    }
+}
+
+/// A model and its proving key for one statement, checked to belong together.
+#[wasm_bindgen]
+pub struct Prover {
+    inner: DeviceProver,
+}
+
+#[wasm_bindgen]
+impl Prover {
+    /// Loads `provingKey` (a zkid proving key file) for `model`; with `expectedSha256` (hex,
+    /// e.g. from a release manifest) the file must have that digest. Throws code `Key` for a
+    /// corrupt key, a key for another model, or another pinned digest.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        model: &Model,
+        #[wasm_bindgen(js_name = provingKey)] proving_key: &[u8],
+        #[wasm_bindgen(js_name = expectedSha256)] expected_sha256: Option<String>,
+    ) -> Result<Prover, JsValue> {
+        guard(|| {
+            let key = match expected_sha256.as_deref() {
+                Some(hex) => ProvingKeyFile::from_bytes_pinned(proving_key, &parse_sha256(hex)?),
+                None => ProvingKeyFile::from_bytes(proving_key),
+            }
+            .map_err(WasmError::from)?;
+            let inner = DeviceProver::new(model.inner.clone(), key).map_err(WasmError::from)?;
+            Ok(Prover { inner })
+        })
+    }
+
+    /// The statement the key proves (`enroll`, `match(…)`, `infer(…)`).
+    #[wasm_bindgen(getter)]
+    pub fn statement(&self) -> String {
+        self.inner.statement().id()
+    }
+
+    /// Refuses a call the key cannot prove, up front: the prover would report it as a bad
+    /// argument, but for the caller it is the wrong key (code `Key`).
+    fn expect(&self, call: &str, fits: fn(&Statement) -> bool) -> WasmResult<()> {
+        let statement = self.inner.statement();
+        if fits(&statement) {
+            Ok(())
+        } else {
+            Err(WasmError::new(
+                ErrorCode::Key,
+                format!("this proving key is for `{}`, which `{call}` cannot prove", statement.id()),
+            ))
+        }
+    }
+
+    /// Runs one proving call with the nonce checked and the progress callback attached.
+    fn run<T>(
+        &self,
+        nonce: Option<&str>,
+        on_progress: Option<ProgressCallback>,
+        prove: impl FnOnce(&DeviceProver, &mut Progress<Function>) -> zkid_prover::Result<T>,
+        to_js: impl FnOnce(&T) -> WasmResult<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            check_nonce(nonce)?;
+            let mut progress = Progress::new(callback(on_progress)?);
+            let result = prove(&self.inner, &mut progress);
+            let cancelled = WasmError::new(ErrorCode::Cancelled, "proving was cancelled");
+            if progress.outcome()? {
+                return Err(cancelled.into());
+            }
+            let value = result.map_err(WasmError::from)?;
+            progress.done();
+            if progress.outcome()? {
+                return Err(cancelled.into());
+            }
+            Ok(to_js(&value)?)
+        })
+    }
+
+    /// Proves an `infer` statement on `capture` (a key made for `infer(…)`).
+    pub fn prove(
+        &self,
+        capture: JsCapture,
+        nonce: Option<String>,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
+    ) -> Result<ProofResult, JsValue> {
+        self.expect("prove", |s| matches!(s, Statement::Infer(_)))?;
+        let capture = OwnedCapture::from_js(&capture)?;
+        self.run(
+            nonce.as_deref(),
+            on_progress,
+            |p, obs| p.prove(capture.as_capture(), nonce.as_deref(), &mut OsRng, obs),
+            convert::proof,
+        )
+        .map(JsCast::unchecked_into)
+    }
+
+    /// Proves an enrollment of `capture` (an `enroll` key) and seals the enrollment under
+    /// `sealingKey` (32 bytes, e.g. from `generateSealingKey`, kept by the app).
+    pub fn enroll(
+        &self,
+        capture: JsCapture,
+        #[wasm_bindgen(js_name = sealingKey)] sealing_key: Vec<u8>,
+        nonce: Option<String>,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
+    ) -> Result<EnrollResult, JsValue> {
+        self.expect("enroll", |s| matches!(s, Statement::Enroll))?;
+        let capture = OwnedCapture::from_js(&capture)?;
+        let key = self::sealing_key(sealing_key)?;
+        self.run(
+            nonce.as_deref(),
+            on_progress,
+            |p, obs| p.enroll(capture.as_capture(), &key, nonce.as_deref(), &mut OsRng, obs),
+            convert::enroll,
+        )
+        .map(JsCast::unchecked_into)
+    }
+
+    /// Proves whether `capture` matches the sealed enrollment (a `match(…)` key) at threshold
+    /// `tau` (iris: fractional Hamming distance in [0, 1], default 0.35; embeddings: squared
+    /// L2, required).
+    #[wasm_bindgen(js_name = matchEnrolled)]
+    pub fn match_enrolled(
+        &self,
+        capture: JsCapture,
+        #[wasm_bindgen(js_name = sealedEnrollment)] sealed_enrollment: &[u8],
+        #[wasm_bindgen(js_name = sealingKey)] sealing_key: Vec<u8>,
+        tau: Option<f64>,
+        nonce: Option<String>,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
+    ) -> Result<MatchResult, JsValue> {
+        self.expect("matchEnrolled", |s| matches!(s, Statement::Match(_)))?;
+        let capture = OwnedCapture::from_js(&capture)?;
+        let key = self::sealing_key(sealing_key)?;
+        self.run(
+            nonce.as_deref(),
+            on_progress,
+            |p, obs| {
+                p.match_enrolled(capture.as_capture(), sealed_enrollment, &key, tau, nonce.as_deref(), &mut OsRng, obs)
+            },
+            convert::matched,
+        )
+        .map(JsCast::unchecked_into)
+    }
+}
+
+/// A verifying key: checks proofs of one model and statement.
+#[wasm_bindgen]
+pub struct Verifier {
+    inner: VerifyingKeyFile,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Loads a zkid verifying key file. Throws code `Key`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(js_name = vkBytes)] vk_bytes: &[u8]) -> Result<Verifier, JsValue> {
+        guard(|| Ok(Verifier { inner: VerifyingKeyFile::from_bytes(vk_bytes).map_err(WasmError::from)? }))
+    }
+
+    /// The statement the key verifies.
+    #[wasm_bindgen(getter)]
+    pub fn statement(&self) -> String {
+        self.inner.header.statement_id.clone()
+    }
+
+    /// The digest (hex) of the model the key belongs to.
+    #[wasm_bindgen(getter, js_name = modelDigest)]
+    pub fn model_digest(&self) -> String {
+        self.inner.header.model_digest.to_hex()
+    }
+
+    /// Verifies a proof envelope (`proofJson` of a result); with `expectedNonce`, also that
+    /// it answers that challenge. An invalid proof is `valid: false`; a malformed one, one
+    /// for another key, or another nonce throws code `Proof`.
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = proofJson)] proof_json: &str,
+        #[wasm_bindgen(js_name = expectedNonce)] expected_nonce: Option<String>,
+    ) -> Result<VerifyResult, JsValue> {
+        guard(|| {
+            check_nonce(expected_nonce.as_deref())?;
+            let outcome = device::verify_proof_json(&self.inner, proof_json, expected_nonce.as_deref())
+                .map_err(WasmError::from)?;
+            Ok(convert::verified(&outcome)?)
+        })
+        .map(JsCast::unchecked_into)
+    }
+}
+
+/// Makes an **INSECURE** development key pair for `statementId` (`enroll`,
+/// `match(max_shift=..,min_bits=..)`, `infer(input=..,output=..)`) over `model`: whoever ran
+/// it knows the setup's secret and could forge proofs. For trying zkid out and for tests
+/// only; production keys come from a ceremony and are loaded with `new Prover`.
+#[wasm_bindgen(js_name = devSetup)]
+pub fn dev_setup(model: &Model, #[wasm_bindgen(js_name = statementId)] statement_id: &str) -> Result<DevKeys, JsValue> {
+    guard(|| {
+        let (pk, vk) = device::dev_setup(&model.inner, statement_id, &mut OsRng).map_err(WasmError::from)?;
+        Ok(convert::ObjectBuilder::new()
+            .set("provingKey", Uint8Array::from(pk.as_slice()))?
+            .set("verifyingKey", Uint8Array::from(vk.as_slice()))?
+            .build())
+    })
+    .map(JsCast::unchecked_into)
+}
+
+/// A fresh 32-byte sealing key from the platform's CSPRNG (`crypto.getRandomValues`). It is
+/// a secret: keep it in a key store (e.g. a non-extractable WebCrypto key wrapping it).
+#[wasm_bindgen(js_name = generateSealingKey)]
+pub fn generate_sealing_key() -> Result<Uint8Array, JsValue> {
+    guard(|| {
+        let key = SealingKey::generate().map_err(WasmError::from)?;
+        Ok(Uint8Array::from(&key.to_bytes()[..]))
+    })
+}
+
+/// Verifies a proof in snarkjs's own formats (`verification_key.json`, `proof.json`,
+/// `public.json` text): for services that hold only snarkjs files. `false` is an invalid
+/// proof; unusable input throws (code `Key` or `Proof`).
+#[wasm_bindgen(js_name = verifySnarkjs)]
+pub fn verify_snarkjs(
+    #[wasm_bindgen(js_name = vkJson)] vk_json: &str,
+    #[wasm_bindgen(js_name = proofJson)] proof_json: &str,
+    #[wasm_bindgen(js_name = publicJson)] public_json: &str,
+) -> Result<bool, JsValue> {
+    guard(|| Ok(device::verify_snarkjs(vk_json, proof_json, public_json).map_err(WasmError::from)?))
+}
+
+/// A zkid verifying key file as snarkjs `verification_key.json` text (what
+/// `verifySnarkjs` and `snarkjs groth16 verify` take). Throws code `Key`.
+#[wasm_bindgen(js_name = verifyingKeyToSnarkjs)]
+pub fn verifying_key_to_snarkjs(#[wasm_bindgen(js_name = vkBytes)] vk_bytes: &[u8]) -> Result<String, JsValue> {
+    guard(|| Ok(VerifyingKeyFile::from_bytes(vk_bytes).map_err(WasmError::from)?.key.to_snarkjs_string()))
+}
+
+/// The zkid version of this package.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_pins_parse_strictly() {
+        let hex = "00ff".repeat(16);
+        assert_eq!(parse_sha256(&hex).ok().map(|d| d[1]), Some(0xff));
+        for bad in ["", "zz", &"0".repeat(63), &"é".repeat(32), &"g".repeat(64)] {
+            assert_eq!(parse_sha256(bad).map_err(|e| e.code), Err(ErrorCode::InvalidInput), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bad_nonces_are_invalid_input() {
+        assert!(check_nonce(None).is_ok());
+        assert!(check_nonce(Some("12345")).is_ok());
+        for bad in ["", "abc", "-1", "1.5", &"9".repeat(80)] {
+            assert_eq!(check_nonce(Some(bad)).map_err(|e| e.code), Err(ErrorCode::InvalidInput), "{bad:?}");
+        }
+    }
+}

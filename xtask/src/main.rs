@@ -63,7 +63,9 @@ tasks:
   ci        what .ci/run runs (the same as test)
   demo      cargo run --release -p zkid-cli -- demo
   wasm      build the npm package into wasm/pkg (release)
+  wasm-test the CI step alone: wasm (ci profile) in Node and headless Chromium
   arm       cross-build for aarch64-unknown-linux-gnu; core + prover tests and a bench under qemu
+  arm-test  the CI step alone: core + prover tests under qemu
   size      stripped library size per target and the biggest dependencies
   bindings  regenerate the Swift, Kotlin and Python binding sources";
 
@@ -154,6 +156,8 @@ fn main() -> ExitCode {
         Some("test") | Some("ci") if args.len() == 1 => run(&args[0], TEST),
         Some("demo") if args.len() == 1 => run("demo", DEMO),
         Some("wasm") if args.len() == 1 => run("wasm", &single("wasm", wasm::package)),
+        Some("wasm-test") if args.len() == 1 => run("wasm-test", &single("wasm", wasm::test)),
+        Some("arm-test") if args.len() == 1 => run("arm-test", &single("arm", arm::test)),
         Some("arm") if args.len() == 1 => run("arm", &single("arm", arm::run)),
         Some("size") if args.len() == 1 => run("size", &single("size", size::report)),
         Some("bindings") if args.len() == 1 => run("bindings", &single("bindings", bindings::generate)),

@@ -1,0 +1,190 @@
+"""zkid's Python bindings on the mini iris fixture: enroll -> match -> verify, and errors.
+
+Run by `cargo test -p zkid-ffi --test python` (bindings/tests/python.rs), which generates the
+bindings from the library cargo just built, puts them with the library in a `zkid` package
+on PYTHONPATH and sets ZKID_MINI_DIR.
+"""
+
+import os
+import pathlib
+
+import pytest
+
+import zkid
+
+MINI = pathlib.Path(
+    os.environ.get("ZKID_MINI_DIR", pathlib.Path(__file__).resolve().parents[3] / "models" / "iris" / "mini")
+)
+MATCH = "match(max_shift=3,min_bits=16)"
+INFER = "infer(input=committed,output=committed)"
+
+
+def eye(name):
+    return zkid.Capture.IRIS(image=(MINI / f"{name}.image").read_bytes(), mask=(MINI / f"{name}.mask").read_bytes())
+
+
+@pytest.fixture(scope="session")
+def model():
+    return zkid.ZkidModel.from_bytes((MINI / "model.zkm").read_bytes())
+
+
+@pytest.fixture(scope="session")
+def keys(model):
+    return {s: zkid.dev_setup(model, s) for s in ("enroll", MATCH, INFER)}
+
+
+@pytest.fixture(scope="session")
+def sealing_key():
+    return zkid.generate_sealing_key()
+
+
+@pytest.fixture(scope="session")
+def enrolled(model, keys, sealing_key):
+    return zkid.ZkidProver(model, keys["enroll"].proving_key).enroll(eye("a1"), sealing_key, nonce="7")
+
+
+class Recorder(zkid.ProgressListener):
+    def __init__(self, cancel=False, raise_on_progress=False):
+        self.events = []
+        self.cancel = cancel
+        self.raise_on_progress = raise_on_progress
+
+    def on_progress(self, phase, fraction):
+        self.events.append((phase, fraction))
+        if self.raise_on_progress:
+            raise RuntimeError("listener bug")
+
+    def is_cancelled(self):
+        return self.cancel
+
+
+def tamper(proof):
+    first = proof.public_signals[0]
+    flipped = first[:-1] + ("2" if first[-1] == "1" else "1")
+    assert f'"{first}"' in proof.proof_json
+    return proof.proof_json.replace(f'"{first}"', f'"{flipped}"', 1)
+
+
+def test_model_facts(model):
+    assert model.is_iris()
+    assert model.capture_len() == 1024
+    assert len(model.digest()) == 64
+    assert zkid.version()
+
+
+def test_enroll_match_verify(model, keys, sealing_key, enrolled):
+    assert enrolled.proof.statement == "enroll"
+    assert len(enrolled.proof.public_signals) == 3
+    assert enrolled.proof.constraints > 0
+    enroll_verifier = zkid.ZkidVerifier(keys["enroll"].verifying_key)
+    assert enroll_verifier.statement() == "enroll"
+    v = enroll_verifier.verify(enrolled.proof.proof_json, expected_nonce="7")
+    assert v.valid and v.verdict is None
+
+    matcher = zkid.ZkidProver(model, keys[MATCH].proving_key)
+    assert matcher.statement() == MATCH
+    verifier = zkid.ZkidVerifier(keys[MATCH].verifying_key)
+    same = matcher.match_enrolled(eye("a2"), enrolled.sealed_enrollment, sealing_key)
+    other = matcher.match_enrolled(eye("b"), enrolled.sealed_enrollment, sealing_key, tau=0.35)
+    assert same.verdict is True
+    assert other.verdict is False
+    assert same.template_commitment == enrolled.template_commitment
+    for m in (same, other):
+        r = verifier.verify(m.proof.proof_json)
+        assert r.valid and r.verdict == m.verdict
+        assert r.public_signals == m.proof.public_signals
+        try:
+            assert not verifier.verify(tamper(m.proof)).valid
+        except (zkid.ZkidError.Proof, zkid.ZkidError.InvalidInput):
+            pass
+
+
+def test_infer_proof_with_progress(model, keys):
+    rec = Recorder()
+    p = zkid.ZkidProver(model, keys[INFER].proving_key).prove(eye("a1"), listener=rec)
+    assert zkid.ZkidVerifier(keys[INFER].verifying_key).verify(p.proof_json).valid
+    fractions = [f for _, f in rec.events]
+    assert len(fractions) > 2
+    assert fractions == sorted(fractions), rec.events
+    assert rec.events[-1] == ("done", 1.0)
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+
+
+def test_cancelled_proof(model, keys):
+    rec = Recorder(cancel=True)
+    with pytest.raises(zkid.ZkidError.Cancelled):
+        zkid.ZkidProver(model, keys[INFER].proving_key).prove(eye("a1"), listener=rec)
+    assert all(phase != "done" for phase, _ in rec.events)
+
+
+def test_listener_that_raises_is_an_internal_error(model, keys):
+    rec = Recorder(raise_on_progress=True)
+    with pytest.raises(zkid.ZkidError.Internal):
+        zkid.ZkidProver(model, keys[INFER].proving_key).prove(eye("a1"), listener=rec)
+    assert len(rec.events) == 1
+
+
+def test_wrong_image_size(model, keys, sealing_key):
+    prover = zkid.ZkidProver(model, keys["enroll"].proving_key)
+    with pytest.raises(zkid.ZkidError.InvalidInput, match="1024"):
+        prover.enroll(zkid.Capture.IRIS(image=bytes(1000), mask=bytes(1000)), sealing_key)
+    with pytest.raises(zkid.ZkidError.InvalidInput):
+        prover.enroll(zkid.Capture.RAW(values=[0.0] * 1024), sealing_key)
+
+
+def test_wrong_key_for_model(keys):
+    other = zkid.ZkidModel.from_bytes((MINI.parent / "iris.zkm").read_bytes())
+    with pytest.raises(zkid.ZkidError.Key):
+        zkid.ZkidProver(other, keys["enroll"].proving_key)
+
+
+def test_corrupted_key_bytes(model, keys):
+    pk = bytearray(keys["enroll"].proving_key)
+    pk[len(pk) // 2] ^= 1
+    with pytest.raises(zkid.ZkidError.Key):
+        zkid.ZkidProver(model, bytes(pk))
+    with pytest.raises(zkid.ZkidError.Key):
+        zkid.ZkidProver(model, keys["enroll"].verifying_key)
+    with pytest.raises(zkid.ZkidError.Key):
+        zkid.ZkidVerifier(b"garbage")
+    with pytest.raises(zkid.ZkidError.Key):
+        zkid.ZkidProver(model, keys["enroll"].proving_key, expected_sha256="00" * 32)
+    with pytest.raises(zkid.ZkidError.InvalidInput):
+        zkid.ZkidProver(model, keys["enroll"].proving_key, expected_sha256="not hex")
+    with pytest.raises(zkid.ZkidError.Model):
+        zkid.ZkidModel.from_bytes(b"not a model")
+
+
+def test_garbage_sealed_blob(model, keys, sealing_key):
+    matcher = zkid.ZkidProver(model, keys[MATCH].proving_key)
+    with pytest.raises(zkid.ZkidError.Sealing):
+        matcher.match_enrolled(eye("a2"), b"\x07" * 80, sealing_key)
+
+
+def test_wrong_sealing_key(model, keys, enrolled):
+    matcher = zkid.ZkidProver(model, keys[MATCH].proving_key)
+    with pytest.raises(zkid.ZkidError.Sealing):
+        matcher.match_enrolled(eye("a2"), enrolled.sealed_enrollment, zkid.generate_sealing_key())
+    with pytest.raises(zkid.ZkidError.Sealing):
+        matcher.match_enrolled(eye("a2"), enrolled.sealed_enrollment, b"short")
+
+
+def test_bad_nonce(model, keys, sealing_key, enrolled):
+    with pytest.raises(zkid.ZkidError.InvalidInput):
+        zkid.ZkidProver(model, keys["enroll"].proving_key).enroll(eye("a1"), sealing_key, nonce="not a number")
+    with pytest.raises(zkid.ZkidError.Proof):
+        zkid.ZkidVerifier(keys["enroll"].verifying_key).verify(enrolled.proof.proof_json, expected_nonce="8")
+
+
+@pytest.mark.parametrize("tau", [-0.1, 1.5, float("nan")])
+def test_bad_tau(model, keys, sealing_key, enrolled, tau):
+    matcher = zkid.ZkidProver(model, keys[MATCH].proving_key)
+    with pytest.raises(zkid.ZkidError.InvalidInput):
+        matcher.match_enrolled(eye("a2"), enrolled.sealed_enrollment, sealing_key, tau=tau)
+
+
+def test_seal_unseal(model, sealing_key):
+    blob = zkid.seal(sealing_key, model, "pin", b"secret")
+    assert zkid.unseal(sealing_key, model, "pin", blob) == b"secret"
+    with pytest.raises(zkid.ZkidError.Sealing):
+        zkid.unseal(sealing_key, model, "other label", blob)
