@@ -85,6 +85,9 @@ echo "ring's C/asm archive: $ring_a ($(stat -c %s "$ring_a") bytes, $("$ar" t "$
 
 # --- step 2: the Rust static library ---------------------------------------------------------
 if [[ ! -d $(rustc --print sysroot)/lib/rustlib/$target ]]; then
+  rustup target add "$target" >&2 || true
+fi
+if [[ ! -d $(rustc --print sysroot)/lib/rustlib/$target ]]; then
   echo "check-staticlib: Rust's standard library for $target is not installed" \
     "(rustup target add $target); only ring's C was checked" >&2
   exit 3

@@ -305,6 +305,7 @@ const GOLDEN_PROOF_SHA256: &str = "9beb7947353cc9cb0f601e17dd1765c17d5b7ca049e6d
 
 /// Our prover and ark-groth16's own prover with ark-circom's reduction consume the RNG
 /// the same way, so with one seed they must give the same proof; likewise the keys.
+#[cfg(target_arch = "x86_64")] // the reference (ark-circom) is an x86_64-only dev-dependency
 #[test]
 fn matches_ark_groth16_with_ark_circom_reduction() {
     type Reference = ark_groth16::Groth16<Bn254, ark_circom::CircomReduction>;

@@ -79,32 +79,9 @@ pub fn toolchain(ctx: &Ctx) -> Result<(), String> {
 /// come from `.cargo/config.toml`; `CC_…` is repeated here so the step does not depend on a
 /// user's `CC` overriding it.
 fn cross(ctx: &Ctx, subcommand: &str) -> Command {
-    let mut c = cargo(ctx);
+    let mut c = ctx.cargo();
     c.arg(subcommand).args(["--target", TARGET, "--profile", "ci"]).env("CC_aarch64_unknown_linux_gnu", GCC);
     c
-}
-
-/// `ctx.cargo()` without the variables `cargo run` set for xtask itself. ring's build script
-/// declares `rerun-if-env-changed=CARGO_MANIFEST_DIR`, and cargo compares the value in its own
-/// environment: inheriting xtask's (`…/xtask`) made every switch between `cargo xtask …` and a
-/// plain `cargo test --target …` rebuild ring and everything above it (core, circuits,
-/// prover: about 2.5 min for aarch64).
-pub fn cargo(ctx: &Ctx) -> Command {
-    let mut c = ctx.cargo();
-    without_xtask_env(&mut c);
-    c
-}
-
-/// Removes the variables `cargo run` set for xtask from `cmd`'s environment (see [`cargo`]).
-pub fn without_xtask_env(cmd: &mut Command) {
-    const SET_BY_CARGO_RUN: &[&str] =
-        &["CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE"];
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_") || SET_BY_CARGO_RUN.contains(&name.as_ref()) {
-            cmd.env_remove(name.as_ref());
-        }
-    }
 }
 
 /// `target/` (or `$CARGO_TARGET_DIR`).
@@ -117,7 +94,7 @@ pub fn target_dir(ctx: &Ctx) -> PathBuf {
 fn bench(ctx: &Ctx) -> Result<(), String> {
     // Without `interop` the CLI leaves out ark-circom (wasmer, cranelift): only the bench runs.
     ctx.run(cross(ctx, "build").args(["-p", "zkid-cli", "--no-default-features"]))?;
-    ctx.run(cargo(ctx).args(["build", "-p", "zkid-cli", "--profile", "ci"]))?;
+    ctx.run(ctx.cargo().args(["build", "-p", "zkid-cli", "--profile", "ci"]))?;
     let dir = target_dir(ctx);
     let arm = dir.join(TARGET).join("ci").join("zkid");
     let host = dir.join("ci").join("zkid");

@@ -84,10 +84,12 @@ impl Ctx {
         Self { cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()), root }
     }
 
-    /// A `cargo` command in the workspace root.
+    /// A `cargo` command in the workspace root, without the variables `cargo run` set for
+    /// xtask itself (see [`without_xtask_env`]).
     pub fn cargo(&self) -> Command {
         let mut c = Command::new(&self.cargo);
         c.current_dir(&self.root);
+        without_xtask_env(&mut c);
         c
     }
 
@@ -104,6 +106,21 @@ impl Ctx {
     /// Runs one of the project's install scripts (`tools/…/install.sh`), which are idempotent.
     pub fn install(&self, script: &str, args: &[&str]) -> Result<(), String> {
         self.run(Command::new("bash").arg(self.root.join(script)).args(args))
+    }
+}
+
+/// Removes the variables `cargo run` set for xtask from `cmd`'s environment. ring's build
+/// script declares `rerun-if-env-changed=CARGO_MANIFEST_DIR` and cargo compares the value in
+/// its own environment: inheriting xtask's (`…/xtask`) made every switch between
+/// `cargo xtask …` and a plain `cargo …` rebuild ring and everything above it.
+pub fn without_xtask_env(cmd: &mut Command) {
+    const SET_BY_CARGO_RUN: &[&str] =
+        &["CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE"];
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_") || SET_BY_CARGO_RUN.contains(&name.as_ref()) {
+            cmd.env_remove(name.as_ref());
+        }
     }
 }
 

@@ -116,7 +116,7 @@ pub fn report(ctx: &Ctx) -> Result<(), String> {
 /// `cargo build -p zkid-ffi --release` for `target`; sizes of the cdylib, a stripped copy of
 /// it and the staticlib.
 fn build_and_strip(ctx: &Ctx, dir: &Path, target: &str, strip: &str, host: bool) -> Result<Lib, String> {
-    let mut build = arm::cargo(ctx);
+    let mut build = ctx.cargo();
     build.args(["build", "-p", PACKAGE, "--release"]);
     // The host build goes to target/release like any other release build (cargo bloat reuses it).
     let out = if host {
@@ -169,7 +169,7 @@ fn wasm_files(pkg: &Path) -> Result<Vec<(String, u64, u64)>, String> {
 
 /// Crate names in `cargo tree -p zkid-ffi -e normal` (host; cargo tree does not compile).
 fn dependency_tree(ctx: &Ctx) -> Result<Vec<String>, String> {
-    let mut cmd = arm::cargo(ctx);
+    let mut cmd = ctx.cargo();
     cmd.args(["tree", "-p", PACKAGE, "-e", "normal", "--prefix", "none", "--format", "{p}"]);
     let text = stdout(&mut cmd)?;
     let mut names: Vec<String> = text.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
@@ -189,12 +189,12 @@ fn bloat(ctx: &Ctx, dir: &Path) -> Result<Bloat, String> {
     let bin = root.join("bin").join("cargo-bloat");
     if !bin.exists() {
         // Not `--locked`: cargo-bloat's own lock file pins versions our toolchain may reject.
-        ctx.run(arm::cargo(ctx).args(["install", "cargo-bloat", "--root"]).arg(&root))?;
+        ctx.run(ctx.cargo().args(["install", "cargo-bloat", "--root"]).arg(&root))?;
     }
     let args = ["bloat", "-p", PACKAGE, "--lib", "--release", "--crates", "-n", BLOAT_ROWS];
     let run = |json: bool| {
         let mut cmd = Command::new(&bin);
-        arm::without_xtask_env(&mut cmd);
+        crate::without_xtask_env(&mut cmd);
         // cargo bloat builds with `strip = false`, a profile change that rebuilds every crate:
         // its own target dir keeps it from clobbering (and later rebuilding) target/release.
         cmd.current_dir(&ctx.root).env("CARGO", &ctx.cargo).env("CARGO_TARGET_DIR", dir.join("bloat")).args(args);

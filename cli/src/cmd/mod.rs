@@ -9,22 +9,23 @@ pub mod demo_iris;
 pub mod export;
 #[cfg(feature = "interop")]
 pub mod export_r1cs;
-#[cfg(not(feature = "interop"))]
-#[path = "without_interop.rs"]
-pub mod export_r1cs;
 pub mod export_snarkjs;
 pub mod export_solidity;
 pub mod identity;
 #[cfg(feature = "interop")]
-pub mod import_zkey;
-#[cfg(not(feature = "interop"))]
-#[path = "without_interop.rs"]
 pub mod import_zkey;
 pub mod infer;
 pub mod keydir;
 pub mod prove;
 pub mod setup;
 pub mod verify;
+#[cfg(not(feature = "interop"))]
+pub mod without_interop;
+// Built without circom/snarkjs interop, these commands only say so (`without_interop`).
+#[cfg(not(feature = "interop"))]
+pub use without_interop as export_r1cs;
+#[cfg(not(feature = "interop"))]
+pub use without_interop as import_zkey;
 
 use crate::BadInput;
 use anyhow::{Context, Result};
