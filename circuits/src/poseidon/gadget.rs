@@ -41,7 +41,7 @@
 //! 21,663 for 16.)
 
 use super::native::{PoseidonError, chain_chunks};
-use super::params::{FULL_ROUNDS, MAX_ARITY, Params, params};
+use super::params::{FULL_ROUNDS, MAX_ARITY, Params, invert, params};
 use crate::field::Fr;
 use crate::wire::{SynResult, Wire, enforce};
 use ark_ff::{Field, One, Zero};
@@ -360,38 +360,6 @@ fn build_plan(p: &Params) -> Result<Plan, PoseidonError> {
     }
     let lanes_after = lanes.iter().map(|(row, c)| to_constraint_basis(row, *c, &partial_outputs, cols)).collect();
     Ok(Plan { mds_inv, partial_inputs, partial_outputs, lanes_after })
-}
-
-/// Gauss–Jordan inverse of a square matrix, `None` if singular.
-fn invert(m: &[Vec<Fr>]) -> Option<Vec<Vec<Fr>>> {
-    let n = m.len();
-    let mut a: Vec<Vec<Fr>> = m
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let mut r = row.clone();
-            r.extend((0..n).map(|j| if i == j { Fr::one() } else { Fr::zero() }));
-            r
-        })
-        .collect();
-    for col in 0..n {
-        let pivot = (col..n).find(|&r| !a[r][col].is_zero())?;
-        a.swap(col, pivot);
-        let inv = a[col][col].inverse()?;
-        for x in a[col].iter_mut() {
-            *x *= inv;
-        }
-        let pivot_row = a[col].clone();
-        for (r, row) in a.iter_mut().enumerate() {
-            if r != col && !row[col].is_zero() {
-                let f = row[col];
-                for (x, p) in row.iter_mut().zip(&pivot_row) {
-                    *x -= f * p;
-                }
-            }
-        }
-    }
-    Some(a.into_iter().map(|row| row[n..].to_vec()).collect())
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@
 //! - [`gadget::poseidon_hash`], [`gadget::poseidon_sponge`]: the same over [`crate::Wire`]s,
 //!   with exact constraint costs ([`gadget::hash_cost`], [`gadget::sponge_cost`]).
 //!
-//! Parameters: widths 2..=13 from light-poseidon's tables, 14..=17 from a table extracted
-//! from circomlibjs (light-poseidon 0.5 stops at 13). Test vectors:
+//! Parameters: every width 2..=17 from tables extracted mechanically from circomlibjs
+//! (`circom_tables.rs`); the native permutation is implemented here. Test vectors:
 //! `circuits/tests/vectors/poseidon.json`, produced by `make_poseidon_vectors.js` beside it.
 
 #[rustfmt::skip]
-mod circom_wide;
+mod circom_tables;
 pub mod gadget;
 pub mod native;
 mod params;

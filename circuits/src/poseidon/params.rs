@@ -1,16 +1,14 @@
 //! circomlib's Poseidon parameters for BN254 (x^5 S-box, 8 full rounds), widths 2..=17,
 //! converted once per process and shared by the native hash and the gadget.
 //!
-//! Widths 2..=13 come from light-poseidon's tables (`parameters::bn254_x5`), which are
-//! circomlib's. light-poseidon 0.5 stops at width 13, so widths 14..=17 come from
-//! [`super::circom_wide`], extracted mechanically from circomlibjs by the vector script.
-//! The tests compare a fingerprint of every width's tables with circomlibjs's.
+//! Every width comes from [`super::circom_tables`], extracted mechanically from circomlibjs
+//! by the vector script (`circuits/tests/vectors/make_poseidon_vectors.js`). The tests compare
+//! a fingerprint of every width's tables with circomlibjs's.
 
-use super::circom_wide::WIDE;
+use super::circom_tables::CIRCOM_TABLES;
 use super::native::PoseidonError;
 use crate::field::Fr;
-use ark_ff::{BigInt, PrimeField};
-use light_poseidon::parameters::bn254_x5;
+use ark_ff::{BigInt, Field, One, PrimeField, Zero};
 use std::sync::OnceLock;
 
 /// Largest number of inputs one Poseidon call takes (width 17), as in circomlib.
@@ -18,9 +16,6 @@ pub const MAX_ARITY: usize = 16;
 
 /// Full rounds for every width (half before, half after the partial rounds).
 pub const FULL_ROUNDS: usize = 8;
-
-/// Widest table light-poseidon 0.5 ships.
-const LIGHT_POSEIDON_MAX_WIDTH: usize = 13;
 
 /// One width's parameters.
 pub(crate) struct Params {
@@ -46,24 +41,16 @@ pub(crate) fn params(arity: usize) -> Result<&'static Params, PoseidonError> {
 
 fn load(width: usize) -> Result<Params, PoseidonError> {
     let bad = |reason: String| PoseidonError::Parameters { width, reason };
-    let params = if width <= LIGHT_POSEIDON_MAX_WIDTH {
-        let t = u8::try_from(width).map_err(|e| bad(e.to_string()))?;
-        let p = bn254_x5::get_poseidon_parameters::<Fr>(t).map_err(|e| bad(e.to_string()))?;
-        if p.full_rounds != FULL_ROUNDS || p.alpha != 5 || p.width != width {
-            return Err(bad(format!(
-                "unexpected shape: {} full rounds, x^{}, width {}",
-                p.full_rounds, p.alpha, p.width
-            )));
-        }
-        Params { width, partial_rounds: p.partial_rounds, ark: p.ark, mds: p.mds }
-    } else {
-        let table = WIDE.iter().find(|t| t.width == width).ok_or_else(|| bad("no table".into()))?;
-        let fr = |limbs: &[u64; 4]| Fr::from_bigint(BigInt::new(*limbs)).ok_or_else(|| bad("constant >= p".into()));
-        let ark = table.ark.iter().map(fr).collect::<Result<Vec<_>, _>>()?;
-        let flat = table.mds.iter().map(fr).collect::<Result<Vec<_>, _>>()?;
-        let mds = flat.chunks(width).map(<[Fr]>::to_vec).collect();
-        Params { width, partial_rounds: table.partial_rounds, ark, mds }
-    };
+    let table = width
+        .checked_sub(2)
+        .and_then(|i| CIRCOM_TABLES.get(i))
+        .filter(|t| t.width == width)
+        .ok_or_else(|| bad("no table".into()))?;
+    let fr = |limbs: &[u64; 4]| Fr::from_bigint(BigInt::new(*limbs)).ok_or_else(|| bad("constant >= p".into()));
+    let ark = table.ark.iter().map(fr).collect::<Result<Vec<_>, _>>()?;
+    let flat = table.mds.iter().map(fr).collect::<Result<Vec<_>, _>>()?;
+    let mds: Vec<Vec<Fr>> = flat.chunks(width).map(<[Fr]>::to_vec).collect();
+    let params = Params { width, partial_rounds: table.partial_rounds, ark, mds };
     let rounds = FULL_ROUNDS + params.partial_rounds;
     if params.ark.len() != rounds * width
         || params.mds.len() != width
@@ -72,6 +59,38 @@ fn load(width: usize) -> Result<Params, PoseidonError> {
         return Err(bad("table sizes do not match the width".into()));
     }
     Ok(params)
+}
+
+/// The inverse of a square matrix over Fr (Gauss-Jordan), or `None` when it is singular.
+pub(crate) fn invert(m: &[Vec<Fr>]) -> Option<Vec<Vec<Fr>>> {
+    let n = m.len();
+    let mut a: Vec<Vec<Fr>> = m
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut r = row.clone();
+            r.extend((0..n).map(|j| if i == j { Fr::one() } else { Fr::zero() }));
+            r
+        })
+        .collect();
+    for col in 0..n {
+        let pivot = (col..n).find(|&r| !a[r][col].is_zero())?;
+        a.swap(col, pivot);
+        let inv = a[col][col].inverse()?;
+        for x in a[col].iter_mut() {
+            *x *= inv;
+        }
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != col && !row[col].is_zero() {
+                let f = row[col];
+                for (x, p) in row.iter_mut().zip(&pivot_row) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    Some(a.into_iter().map(|row| row[n..].to_vec()).collect())
 }
 
 #[cfg(test)]
