@@ -1,6 +1,6 @@
 //! The one error type that crosses the FFI boundary.
 
-use zkid_prover::ProverError;
+use zkid_prover::{ErrorKind, ProverError};
 
 /// Everything a zkid call can fail with, by what the caller can do about it. Flat: each
 /// variant carries only a message (Kotlin `ZkidException.Key`, Swift `ZkidError.Key`, Python
@@ -42,42 +42,15 @@ pub enum ZkidError {
 impl From<ProverError> for ZkidError {
     fn from(e: ProverError) -> Self {
         let msg = e.to_string();
-        match e {
-            ProverError::InvalidInput(_) | ProverError::PublicInputFormat(_) | ProverError::PublicInputCount { .. } => {
-                ZkidError::InvalidInput(msg)
-            }
-            ProverError::Model(_) => ZkidError::Model(msg),
-            ProverError::KeyDigestMismatch
-            | ProverError::KeyPinMismatch { .. }
-            | ProverError::KeyTruncated { .. }
-            | ProverError::KeyBadMagic { .. }
-            | ProverError::KeyUnsupportedVersion { .. }
-            | ProverError::KeyFormat(_)
-            | ProverError::ModelMismatch { .. }
-            | ProverError::StatementMismatch { .. }
-            | ProverError::KeyCircuitMismatch(_)
-            | ProverError::DeviceKeyFormat(_) => ZkidError::Key(msg),
-            ProverError::ProofFormat(_)
-            | ProverError::EnvelopeMismatch { .. }
-            | ProverError::NonceMismatch
-            | ProverError::AttestationFormat(_)
-            | ProverError::AttestationAlgMismatch { .. }
-            | ProverError::AttestationInvalid => ZkidError::Proof(msg),
-            ProverError::SealingKeyLength { .. }
-            | ProverError::SealTruncated { .. }
-            | ProverError::SealBadMagic
-            | ProverError::SealUnsupportedVersion { .. }
-            | ProverError::SealAuthFailed => ZkidError::Sealing(msg),
-            ProverError::Cancelled => ZkidError::Cancelled(msg),
-            ProverError::Io(_) => ZkidError::Io(msg),
-            // Synthesis failures, an unsatisfied witness, a non-R1CS predicate and a failing
-            // crypto backend are not the caller's input: bugs or platform failures.
-            ProverError::Synthesis(_)
-            | ProverError::UnsupportedPredicate(_)
-            | ProverError::Unsatisfied { .. }
-            | ProverError::Crypto(_) => ZkidError::Internal(msg),
-            // `ProverError` is non-exhaustive: a variant added later is reported, not lost.
-            _ => ZkidError::Internal(msg),
+        match e.kind() {
+            ErrorKind::InvalidInput => ZkidError::InvalidInput(msg),
+            ErrorKind::Model => ZkidError::Model(msg),
+            ErrorKind::Key => ZkidError::Key(msg),
+            ErrorKind::Proof => ZkidError::Proof(msg),
+            ErrorKind::Sealing => ZkidError::Sealing(msg),
+            ErrorKind::Cancelled => ZkidError::Cancelled(msg),
+            ErrorKind::Io => ZkidError::Io(msg),
+            ErrorKind::Internal => ZkidError::Internal(msg),
         }
     }
 }
@@ -88,27 +61,4 @@ impl From<ProverError> for ZkidError {
 pub(crate) fn guard<T>(what: &str, body: impl FnOnce() -> Result<T, ZkidError>) -> Result<T, ZkidError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(body))
         .unwrap_or_else(|_| Err(ZkidError::Internal(format!("{what} panicked (a bug in zkid; please report it)"))))
-}
-
-/// Parses a SHA-256 digest written as 64 hex digits (either case, surrounding whitespace
-/// ignored); anything else is [`ZkidError::InvalidInput`].
-pub(crate) fn parse_sha256_hex(text: &str) -> Result<[u8; 32], ZkidError> {
-    let text = text.trim();
-    let bad = || ZkidError::InvalidInput(format!("a SHA-256 digest is 64 hex digits, got {} characters", text.len()));
-    if text.len() != 64 {
-        return Err(bad());
-    }
-    if let Some(at) = text.bytes().position(|b| !b.is_ascii_hexdigit()) {
-        return Err(ZkidError::InvalidInput(format!("the SHA-256 digest has a non-hex digit at position {at}")));
-    }
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        _ => b - b'A' + 10, // only hex digits remain (checked above)
-    };
-    let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
-        *byte = (digit(pair[0]) << 4) | digit(pair[1]);
-    }
-    Ok(out)
 }

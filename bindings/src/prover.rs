@@ -7,7 +7,7 @@ use zkid_prover::{
     DeviceProver, EnrollOutcome, MatchOutcome, OsRng, ProofOutcome, ProvingKeyFile, SealingKey, Zeroizing,
 };
 
-use crate::error::{ZkidError, guard, parse_sha256_hex};
+use crate::error::{ZkidError, guard};
 use crate::model::{Capture, OwnedCapture, ZkidModel};
 use crate::progress::{ListenerObserver, ProgressListener};
 
@@ -103,7 +103,7 @@ pub struct ZkidProver {
 impl ZkidProver {
     fn load(model: &ZkidModel, key: &[u8], expected_sha256: Option<&str>) -> Result<Self, ZkidError> {
         let key = match expected_sha256 {
-            Some(hex) => ProvingKeyFile::from_bytes_pinned(key, &parse_sha256_hex(hex)?)?,
+            Some(hex) => ProvingKeyFile::from_bytes_pinned(key, &zkid_prover::keys::parse_sha256_hex(hex)?)?,
             None => ProvingKeyFile::from_bytes(key)?,
         };
         Ok(Self { inner: DeviceProver::new(model.inner.clone(), key)? })

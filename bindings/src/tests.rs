@@ -1,12 +1,12 @@
-//! Unit tests of the wrapper's own logic: error mapping, the panic guard, digest parsing and
-//! the listener adapter. Flows over real proofs are in `tests/wrapper.rs`.
+//! Unit tests of the wrapper's own logic: error mapping, the panic guard and the listener
+//! adapter. Flows over real proofs are in `tests/wrapper.rs`.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use zkid_prover::{KeyKind, ProveObserver, ProvePhase, ProverError};
 
-use crate::error::{ZkidError, guard, parse_sha256_hex};
+use crate::error::{ZkidError, guard};
 use crate::progress::{ListenerObserver, ProgressListener};
 
 /// A prover error and the test its mapping must pass.
@@ -16,7 +16,7 @@ type Case = (ProverError, fn(&ZkidError) -> bool);
 fn prover_errors_map_by_kind() {
     let cases: Vec<Case> = vec![
         (ProverError::InvalidInput("x".into()), |e| matches!(e, ZkidError::InvalidInput(_))),
-        (ProverError::PublicInputFormat("x".into()), |e| matches!(e, ZkidError::InvalidInput(_))),
+        (ProverError::PublicInputFormat("x".into()), |e| matches!(e, ZkidError::Proof(_))),
         (ProverError::KeyDigestMismatch, |e| matches!(e, ZkidError::Key(_))),
         (ProverError::KeyBadMagic { expected: KeyKind::Proving }, |e| matches!(e, ZkidError::Key(_))),
         (ProverError::ModelMismatch { expected: "a".into(), found: "b".into() }, |e| matches!(e, ZkidError::Key(_))),
@@ -55,19 +55,6 @@ fn guard_turns_a_panic_into_an_internal_error() {
     }
     assert!(matches!(guard("ok", || Ok(3)), Ok(3)));
     assert!(matches!(guard::<()>("err", || Err(ZkidError::Key("k".into()))), Err(ZkidError::Key(_))));
-}
-
-#[test]
-fn sha256_hex_parses_both_cases_and_rejects_the_rest() {
-    let lower = "00ff10a0".repeat(8);
-    let parsed = parse_sha256_hex(&lower).unwrap();
-    assert_eq!(&parsed[..4], &[0x00, 0xff, 0x10, 0xa0]);
-    assert_eq!(parse_sha256_hex(&format!(" {} ", lower.to_uppercase())).unwrap(), parsed);
-    for bad in ["", "abc", &"0".repeat(63), &"0".repeat(65), &format!("+{}", "0".repeat(63)), &"g".repeat(64)] {
-        assert!(matches!(parse_sha256_hex(bad), Err(ZkidError::InvalidInput(_))), "accepted {bad:?}");
-    }
-    // Multi-byte characters of the right byte length are refused, not sliced.
-    assert!(matches!(parse_sha256_hex(&"é".repeat(32)), Err(ZkidError::InvalidInput(_))));
 }
 
 /// Records progress; cancels from the `cancel_at`-th `is_cancelled` call; panics on the

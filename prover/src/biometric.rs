@@ -163,7 +163,7 @@ fn expect_statement(pk: &ProvingKeyFile, model: &LoadedModel, what: &str) -> Res
     pk.check_for(&model.digest, &statement.id())?;
     let ok = matches!((what, statement), ("enroll", Statement::Enroll) | ("match", Statement::Match(_)));
     if !ok {
-        return Err(ProverError::InvalidInput(format!("this proving key is for `{}`, not `{what}`", statement.id())));
+        return Err(ProverError::StatementMismatch { expected: what.into(), found: statement.id() });
     }
     Ok(statement)
 }

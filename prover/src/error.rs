@@ -234,3 +234,84 @@ pub enum ProverError {
     #[error("cryptographic operation failed: {0}")]
     Crypto(&'static str),
 }
+
+/// What a caller can do about a [`ProverError`]: the coarse classification every front end
+/// reports (the FFI's `ZkidError` variants, the wasm package's `error.code`), defined once
+/// here so that they agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// An argument is unusable: a capture of the wrong kind or size, a nonce, a threshold,
+    /// a statement id, a digest.
+    InvalidInput,
+    /// The model file is corrupt, or a capture value is out of the model's range.
+    Model,
+    /// A proving or verifying key (or a device key) is corrupt, not the pinned one, or for
+    /// another model or statement.
+    Key,
+    /// A proof, its public signals or an attestation is malformed, invalid, or for another
+    /// key or challenge.
+    Proof,
+    /// A sealing key or a sealed blob is unusable (wrong key, another model or label,
+    /// corrupted, not a sealed blob).
+    Sealing,
+    /// The caller's observer asked to stop.
+    Cancelled,
+    /// Reading or writing a file failed.
+    Io,
+    /// Nothing the caller's input can fix: a bug or a platform failure (synthesis, an
+    /// unsatisfied witness, the random generator).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The kind's stable name (`"InvalidInput"`, `"Key"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::Model => "Model",
+            ErrorKind::Key => "Key",
+            ErrorKind::Proof => "Proof",
+            ErrorKind::Sealing => "Sealing",
+            ErrorKind::Cancelled => "Cancelled",
+            ErrorKind::Io => "Io",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+}
+
+impl ProverError {
+    /// The error's [`ErrorKind`].
+    pub fn kind(&self) -> ErrorKind {
+        use ProverError as E;
+        match self {
+            E::InvalidInput(_) => ErrorKind::InvalidInput,
+            E::Model(_) => ErrorKind::Model,
+            E::KeyDigestMismatch
+            | E::KeyPinMismatch { .. }
+            | E::KeyTruncated { .. }
+            | E::KeyBadMagic { .. }
+            | E::KeyUnsupportedVersion { .. }
+            | E::KeyFormat(_)
+            | E::ModelMismatch { .. }
+            | E::StatementMismatch { .. }
+            | E::KeyCircuitMismatch(_)
+            | E::DeviceKeyFormat(_) => ErrorKind::Key,
+            E::ProofFormat(_)
+            | E::PublicInputFormat(_)
+            | E::PublicInputCount { .. }
+            | E::EnvelopeMismatch { .. }
+            | E::NonceMismatch
+            | E::AttestationFormat(_)
+            | E::AttestationAlgMismatch { .. }
+            | E::AttestationInvalid => ErrorKind::Proof,
+            E::SealingKeyLength { .. }
+            | E::SealTruncated { .. }
+            | E::SealBadMagic
+            | E::SealUnsupportedVersion { .. }
+            | E::SealAuthFailed => ErrorKind::Sealing,
+            E::Cancelled => ErrorKind::Cancelled,
+            E::Io(_) => ErrorKind::Io,
+            E::Synthesis(_) | E::UnsupportedPredicate(_) | E::Unsatisfied { .. } | E::Crypto(_) => ErrorKind::Internal,
+        }
+    }
+}

@@ -148,6 +148,29 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Parses a SHA-256 digest written as 64 hex digits (either case, surrounding whitespace
+/// ignored), e.g. a key pin from a release manifest; anything else is
+/// [`ProverError::InvalidInput`] naming the length or the position of the first bad digit.
+pub fn parse_sha256_hex(text: &str) -> Result<[u8; 32]> {
+    let text = text.trim();
+    if text.len() != 64 {
+        return Err(ProverError::InvalidInput(format!(
+            "a SHA-256 digest is 64 hex digits, got {} characters",
+            text.len()
+        )));
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in text.as_bytes().chunks_exact(2).enumerate() {
+        let digit = |k: usize| {
+            char::from(pair[k]).to_digit(16).ok_or_else(|| {
+                ProverError::InvalidInput(format!("the SHA-256 digest has a non-hex digit at position {}", 2 * i + k))
+            })
+        };
+        out[i] = u8::try_from(digit(0)? * 16 + digit(1)?).unwrap_or_default();
+    }
+    Ok(out)
+}
+
 /// What a key file says about its key besides the key itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyHeader {

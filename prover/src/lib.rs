@@ -64,7 +64,7 @@ pub use capture::Capture;
 pub use device::{
     DeviceProver, EnrollOutcome, MatchOutcome, ProofOutcome, VerifyOutcome, dev_setup, verify_proof_json,
 };
-pub use error::{KeyKind, ProverError, Result};
+pub use error::{ErrorKind, KeyKind, ProverError, Result};
 pub use groth16::{
     CircuitShape, NoObserver, ProveObserver, ProvePhase, ProveReport, ProveTimings, prove, prove_from_evaluations,
     prove_with_report, setup_dev, verify,

@@ -185,15 +185,7 @@ pub struct ProofEnvelope {
 pub const ENVELOPE_VERSION: u64 = 1;
 
 fn digest32(s: &str, what: &str) -> Result<[u8; 32]> {
-    let bad = || ProverError::ProofFormat(format!("`{what}` must be 64 hex digits"));
-    if s.len() != 64 {
-        return Err(bad());
-    }
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16).map_err(|_| bad())?;
-    }
-    Ok(out)
+    crate::keys::parse_sha256_hex(s).map_err(|_| ProverError::ProofFormat(format!("`{what}` must be 64 hex digits")))
 }
 
 impl ProofEnvelope {
@@ -279,10 +271,7 @@ pub fn prove_infer<R: RngCore + CryptoRng>(
     let statement = Statement::from_id(&pk.header.statement_id)?;
     pk.check_for(&model.digest, &statement.id())?;
     let Statement::Infer(spec) = statement else {
-        return Err(ProverError::InvalidInput(format!(
-            "this proving key is for `{}`; use the matching prove call",
-            statement.id()
-        )));
+        return Err(ProverError::StatementMismatch { expected: "infer(..)".into(), found: statement.id() });
     };
     prove_infer_circuit(model, pk, spec, input, nonce, rng, observer).map(|(proof, _)| proof)
 }
@@ -377,7 +366,7 @@ pub fn random_nonce() -> Fr {
 
 /// Parses a nonce given as a decimal string below the field modulus.
 pub fn parse_nonce(text: &str) -> Result<Fr> {
-    crate::json::public_inputs_from_json(&json!([text.trim()]))?
-        .pop()
-        .ok_or_else(|| ProverError::InvalidInput("empty nonce".into()))
+    let bad =
+        || ProverError::InvalidInput("the nonce must be a decimal integer below the BN254 scalar field modulus".into());
+    crate::json::public_inputs_from_json(&json!([text.trim()])).map_err(|_| bad())?.pop().ok_or_else(bad)
 }

@@ -423,6 +423,19 @@ fn phase_weights_sum_to_one_and_accumulate() {
 // ---------------------------------------------------------------------------- key files
 
 #[test]
+fn sha256_hex_parses_both_cases_and_rejects_the_rest() {
+    let lower = "00ff10a0".repeat(8);
+    let parsed = crate::keys::parse_sha256_hex(&lower).unwrap();
+    assert_eq!(&parsed[..4], &[0x00, 0xff, 0x10, 0xa0]);
+    assert_eq!(crate::keys::parse_sha256_hex(&format!(" {} ", lower.to_uppercase())).unwrap(), parsed);
+    for bad in ["", "abc", &"0".repeat(63), &"0".repeat(65), &format!("+{}", "0".repeat(63)), &"g".repeat(64)] {
+        assert!(matches!(crate::keys::parse_sha256_hex(bad), Err(ProverError::InvalidInput(_))), "accepted {bad:?}");
+    }
+    // Multi-byte characters of the right byte length are refused, not sliced.
+    assert!(matches!(crate::keys::parse_sha256_hex(&"é".repeat(32)), Err(ProverError::InvalidInput(_))));
+}
+
+#[test]
 fn key_files_round_trip() {
     let (pk, vk) = keys(5);
     let pk_file = ProvingKeyFile::new(pk.clone(), model(), "infer").unwrap();
@@ -868,4 +881,13 @@ fn bench_circuit() {
     }
     println!("verify {:.1} ms", ms(verify_time));
     println!("stock ark-groth16 prove (same reduction, same proof) {:.0} ms", ms(stock_time));
+}
+
+#[test]
+fn bad_nonces_are_invalid_input() {
+    use crate::statement::parse_nonce;
+    assert_eq!(parse_nonce(" 12345 ").unwrap(), Fr::from(12345u64));
+    for bad in ["", "abc", "-1", "1.5", &"9".repeat(80)] {
+        assert!(matches!(parse_nonce(bad), Err(ProverError::InvalidInput(_))), "{bad:?}");
+    }
 }

@@ -292,7 +292,7 @@ fn device_prover_enrolls_and_matches_from_plain_buffers() {
     let r = matcher.match_enrolled(capture(1), &e.sealed_enrollment, &other, None, None, &mut rng, &mut NoObserver);
     assert!(matches!(r, Err(ProverError::SealAuthFailed)), "{r:?}");
     let r = enroller.match_enrolled(capture(1), &e.sealed_enrollment, &key, None, None, &mut rng, &mut NoObserver);
-    assert!(matches!(r, Err(ProverError::InvalidInput(_))));
+    assert!(matches!(r, Err(ProverError::StatementMismatch { .. })), "{r:?}");
     assert!(matches!(verify_proof_json(&evk, &e.proof.proof_json, Some("43")), Err(ProverError::NonceMismatch)));
     assert!(matches!(verify_proof_json(&mvk, &e.proof.proof_json, None), Err(ProverError::EnvelopeMismatch { .. })));
 }

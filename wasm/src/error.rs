@@ -7,76 +7,10 @@
 use wasm_bindgen::JsValue;
 use zkid_prover::ProverError;
 
-/// What a failed call tells JavaScript in `error.code`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    /// A capture, nonce, threshold, statement id or argument is unusable.
-    InvalidInput,
-    /// The model bytes are not a zkid model, or the capture is out of the model's range.
-    Model,
-    /// A proving or verifying key is corrupt, not the pinned one, or for another
-    /// model or statement.
-    Key,
-    /// A proof or its public signals are malformed or belong to another key or challenge.
-    Proof,
-    /// A sealing key or a sealed enrollment is unusable (wrong key, corrupt blob).
-    Sealing,
-    /// `onProgress` returned `true`.
-    Cancelled,
-    /// A bug or an environment failure (no random generator, synthesis failure).
-    Internal,
-}
-
-impl ErrorCode {
-    /// The code's JavaScript string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidInput => "InvalidInput",
-            ErrorCode::Model => "Model",
-            ErrorCode::Key => "Key",
-            ErrorCode::Proof => "Proof",
-            ErrorCode::Sealing => "Sealing",
-            ErrorCode::Cancelled => "Cancelled",
-            ErrorCode::Internal => "Internal",
-        }
-    }
-
-    /// The code of a prover error.
-    pub fn of(e: &ProverError) -> Self {
-        use ProverError as E;
-        match e {
-            E::InvalidInput(_) => ErrorCode::InvalidInput,
-            E::Model(_) => ErrorCode::Model,
-            E::KeyDigestMismatch
-            | E::KeyPinMismatch { .. }
-            | E::KeyTruncated { .. }
-            | E::KeyBadMagic { .. }
-            | E::KeyUnsupportedVersion { .. }
-            | E::KeyFormat(_)
-            | E::ModelMismatch { .. }
-            | E::StatementMismatch { .. }
-            | E::KeyCircuitMismatch(_) => ErrorCode::Key,
-            E::ProofFormat(_)
-            | E::PublicInputFormat(_)
-            | E::PublicInputCount { .. }
-            | E::EnvelopeMismatch { .. }
-            | E::NonceMismatch => ErrorCode::Proof,
-            E::SealingKeyLength { .. }
-            | E::SealTruncated { .. }
-            | E::SealBadMagic
-            | E::SealUnsupportedVersion { .. }
-            | E::SealAuthFailed => ErrorCode::Sealing,
-            E::Cancelled => ErrorCode::Cancelled,
-            E::DeviceKeyFormat(_)
-            | E::AttestationFormat(_)
-            | E::AttestationAlgMismatch { .. }
-            | E::AttestationInvalid => ErrorCode::InvalidInput,
-            // Synthesis, Unsatisfied, UnsupportedPredicate, Io, Crypto and variants added
-            // later: nothing the caller's input can fix.
-            _ => ErrorCode::Internal,
-        }
-    }
-}
+/// What a failed call tells JavaScript in `error.code`: the prover's
+/// [`ErrorKind`](zkid_prover::ErrorKind), the same classification the FFI reports (`code` is
+/// its `as_str`).
+pub use zkid_prover::ErrorKind as ErrorCode;
 
 /// An error on its way to JavaScript: a code and a message free of secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,7 +51,7 @@ impl WasmError {
 
 impl From<ProverError> for WasmError {
     fn from(e: ProverError) -> Self {
-        Self { code: ErrorCode::of(&e), message: e.to_string() }
+        Self { code: e.kind(), message: e.to_string() }
     }
 }
 

@@ -32,7 +32,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
-use zkid_prover::{DeviceProver, LoadedModel, OsRng, ProvingKeyFile, SealingKey, Statement, VerifyingKeyFile, device};
+use zkid_prover::{DeviceProver, LoadedModel, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, device};
 
 use crate::convert::OwnedCapture;
 pub use crate::error::{ErrorCode, WasmError, WasmResult};
@@ -61,7 +61,7 @@ export type ProgressCallback = (phase: ProvePhase, fraction: number) => boolean 
 
 /** `error.code` of every error zkid throws. */
 export type ErrorCode =
-  | "InvalidInput" | "Model" | "Key" | "Proof" | "Sealing" | "Cancelled" | "Internal";
+  | "InvalidInput" | "Model" | "Key" | "Proof" | "Sealing" | "Cancelled" | "Io" | "Internal";
 
 /** What zkid throws: an `Error` named `ZkidError` whose message never contains a capture,
  * a template or key bytes. */
@@ -165,31 +165,6 @@ fn guard<T>(f: impl FnOnce() -> Result<T, JsValue>) -> Result<T, JsValue> {
         .unwrap_or_else(|_| Err(WasmError::internal("internal error in zkid (a bug): the call was abandoned").into()))
 }
 
-/// A decimal nonce, checked here so that a bad one is `InvalidInput` (the prover reports
-/// it as a malformed public input).
-fn check_nonce(nonce: Option<&str>) -> WasmResult<()> {
-    match nonce {
-        Some(n) => zkid_prover::statement::parse_nonce(n).map(drop).map_err(|_| {
-            WasmError::invalid("the nonce must be a decimal integer below the BN254 scalar field modulus")
-        }),
-        None => Ok(()),
-    }
-}
-
-/// `expectedSha256`: 64 hex digits.
-fn parse_sha256(hex: &str) -> WasmResult<[u8; 32]> {
-    let bad = || WasmError::invalid("expectedSha256 must be 64 hex digits");
-    let hex = hex.trim();
-    if hex.len() != 64 || !hex.is_ascii() {
-        return Err(bad());
-    }
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
-    Ok(out)
-}
-
 fn callback(on_progress: Option<ProgressCallback>) -> WasmResult<Option<Function>> {
     match on_progress {
         Some(f) => {
@@ -266,7 +241,8 @@ impl Prover {
     ) -> Result<Prover, JsValue> {
         guard(|| {
             let key = match expected_sha256.as_deref() {
-                Some(hex) => ProvingKeyFile::from_bytes_pinned(proving_key, &parse_sha256(hex)?),
+                Some(hex) => zkid_prover::keys::parse_sha256_hex(hex)
+                    .and_then(|digest| ProvingKeyFile::from_bytes_pinned(proving_key, &digest)),
                 None => ProvingKeyFile::from_bytes(proving_key),
             }
             .map_err(WasmError::from)?;
@@ -281,30 +257,14 @@ impl Prover {
         self.inner.statement().id()
     }
 
-    /// Refuses a call the key cannot prove, up front: the prover would report it as a bad
-    /// argument, but for the caller it is the wrong key (code `Key`).
-    fn expect(&self, call: &str, fits: fn(&Statement) -> bool) -> WasmResult<()> {
-        let statement = self.inner.statement();
-        if fits(&statement) {
-            Ok(())
-        } else {
-            Err(WasmError::new(
-                ErrorCode::Key,
-                format!("this proving key is for `{}`, which `{call}` cannot prove", statement.id()),
-            ))
-        }
-    }
-
-    /// Runs one proving call with the nonce checked and the progress callback attached.
+    /// Runs one proving call with the progress callback attached.
     fn run<T>(
         &self,
-        nonce: Option<&str>,
         on_progress: Option<ProgressCallback>,
         prove: impl FnOnce(&DeviceProver, &mut Progress<Function>) -> zkid_prover::Result<T>,
         to_js: impl FnOnce(&T) -> WasmResult<JsValue>,
     ) -> Result<JsValue, JsValue> {
         guard(|| {
-            check_nonce(nonce)?;
             let mut progress = Progress::new(callback(on_progress)?);
             let result = prove(&self.inner, &mut progress);
             let cancelled = WasmError::new(ErrorCode::Cancelled, "proving was cancelled");
@@ -327,15 +287,9 @@ impl Prover {
         nonce: Option<String>,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
     ) -> Result<ProofResult, JsValue> {
-        self.expect("prove", |s| matches!(s, Statement::Infer(_)))?;
         let capture = OwnedCapture::from_js(&capture)?;
-        self.run(
-            nonce.as_deref(),
-            on_progress,
-            |p, obs| p.prove(capture.as_capture(), nonce.as_deref(), &mut OsRng, obs),
-            convert::proof,
-        )
-        .map(JsCast::unchecked_into)
+        self.run(on_progress, |p, obs| p.prove(capture.as_capture(), nonce.as_deref(), &mut OsRng, obs), convert::proof)
+            .map(JsCast::unchecked_into)
     }
 
     /// Proves an enrollment of `capture` (an `enroll` key) and seals the enrollment under
@@ -347,11 +301,9 @@ impl Prover {
         nonce: Option<String>,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
     ) -> Result<EnrollResult, JsValue> {
-        self.expect("enroll", |s| matches!(s, Statement::Enroll))?;
         let capture = OwnedCapture::from_js(&capture)?;
         let key = self::sealing_key(sealing_key)?;
         self.run(
-            nonce.as_deref(),
             on_progress,
             |p, obs| p.enroll(capture.as_capture(), &key, nonce.as_deref(), &mut OsRng, obs),
             convert::enroll,
@@ -372,11 +324,9 @@ impl Prover {
         nonce: Option<String>,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
     ) -> Result<MatchResult, JsValue> {
-        self.expect("matchEnrolled", |s| matches!(s, Statement::Match(_)))?;
         let capture = OwnedCapture::from_js(&capture)?;
         let key = self::sealing_key(sealing_key)?;
         self.run(
-            nonce.as_deref(),
             on_progress,
             |p, obs| {
                 p.match_enrolled(capture.as_capture(), sealed_enrollment, &key, tau, nonce.as_deref(), &mut OsRng, obs)
@@ -422,7 +372,6 @@ impl Verifier {
         #[wasm_bindgen(js_name = expectedNonce)] expected_nonce: Option<String>,
     ) -> Result<VerifyResult, JsValue> {
         guard(|| {
-            check_nonce(expected_nonce.as_deref())?;
             let outcome = device::verify_proof_json(&self.inner, proof_json, expected_nonce.as_deref())
                 .map_err(WasmError::from)?;
             Ok(convert::verified(&outcome)?)
@@ -480,27 +429,4 @@ pub fn verifying_key_to_snarkjs(#[wasm_bindgen(js_name = vkBytes)] vk_bytes: &[u
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sha256_pins_parse_strictly() {
-        let hex = "00ff".repeat(16);
-        assert_eq!(parse_sha256(&hex).ok().map(|d| d[1]), Some(0xff));
-        for bad in ["", "zz", &"0".repeat(63), &"é".repeat(32), &"g".repeat(64)] {
-            assert_eq!(parse_sha256(bad).map_err(|e| e.code), Err(ErrorCode::InvalidInput), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn bad_nonces_are_invalid_input() {
-        assert!(check_nonce(None).is_ok());
-        assert!(check_nonce(Some("12345")).is_ok());
-        for bad in ["", "abc", "-1", "1.5", &"9".repeat(80)] {
-            assert_eq!(check_nonce(Some(bad)).map_err(|e| e.code), Err(ErrorCode::InvalidInput), "{bad:?}");
-        }
-    }
 }

@@ -273,12 +273,12 @@ fun main(args: Array<String>) {
     }
 
     test("error: a key for another statement") {
-        // Enrolling with a match prover is a call the prover does not take (the key is fine);
-        // verifying an enrollment with the match key is a proof for another statement.
-        expectError<ZkidException.InvalidInput>("this proving key is for `$MATCH_STATEMENT`, not `enroll`") {
+        // Enrolling with a match prover is a key for another statement; verifying an
+        // enrollment with the match key is a proof for another statement.
+        expectError<ZkidException.Key>("key error", "statement \"$MATCH_STATEMENT\", expected \"enroll\"") {
             matcher.enroll(a1, sealingKey, null, null)
         }
-        expectError<ZkidException.InvalidInput>("this proving key is for `enroll`, not `match`") {
+        expectError<ZkidException.Key>("key error", "statement \"enroll\", expected \"match\"") {
             enroller.matchEnrolled(a2, enrollment.sealedEnrollment, sealingKey, null, null, null)
         }
         expectError<ZkidException.Proof>("proof error", "enroll") {
