@@ -8,14 +8,13 @@ mod common;
 
 use common::{cdylib, generate, root, scratch};
 
-/// `(generated file, committed copy)`, as in `xtask/src/bindings.rs`.
-const OUTPUTS: &[(&str, &str)] = &[
-    ("zkid_ffi.swift", "ios/Sources/Zkid/zkid_ffi.swift"),
-    ("zkid_ffiFFI.h", "ios/Sources/ZkidFFI/zkid_ffiFFI.h"),
-    ("zkid_ffiFFI.modulemap", "ios/Sources/ZkidFFI/zkid_ffiFFI.modulemap"),
-    ("uniffi/zkid_ffi/zkid_ffi.kt", "android/zkid/src/main/kotlin/uniffi/zkid_ffi/zkid_ffi.kt"),
-    ("zkid_ffi.py", "bindings/python/zkid/zkid_ffi.py"),
-];
+/// `(generated file, committed copy)` pairs from `bindings/generated.txt`.
+fn outputs() -> impl Iterator<Item = (&'static str, &'static str)> {
+    include_str!("../generated.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_once(' ').unwrap_or_else(|| panic!("bad line in generated.txt: {l}")))
+}
 
 #[test]
 fn committed_bindings_are_up_to_date() {
@@ -24,13 +23,12 @@ fn committed_bindings_are_up_to_date() {
     for language in [uniffi::TargetLanguage::Swift, uniffi::TargetLanguage::Kotlin, uniffi::TargetLanguage::Python] {
         generate(language, &lib, &dir);
     }
-    let stale: Vec<&str> = OUTPUTS
-        .iter()
+    let stale: Vec<&str> = outputs()
         .filter(|(fresh, committed)| {
             let fresh = std::fs::read(dir.join(fresh)).unwrap_or_else(|e| panic!("uniffi wrote no {fresh}: {e}"));
             std::fs::read(root().join(committed)).ok() != Some(fresh)
         })
-        .map(|(_, committed)| *committed)
+        .map(|(_, committed)| committed)
         .collect();
     assert!(stale.is_empty(), "stale or missing generated bindings {stale:?}: run `cargo xtask bindings`");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -62,16 +62,7 @@ pub fn run(ctx: &Ctx) -> Result<(), String> {
 
 /// The rustup target and the Debian cross toolchain and qemu, installed if missing.
 pub fn toolchain(ctx: &Ctx) -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map_err(|e| format!("cannot run `rustup target list --installed`: {e}"))?;
-    if !installed.status.success() {
-        return Err(format!("`rustup target list --installed` failed ({})", installed.status));
-    }
-    if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == TARGET) {
-        ctx.run(Command::new("rustup").args(["target", "add", TARGET]))?;
-    }
+    ctx.rustup_target(TARGET)?;
     ctx.install("tools/apt/install.sh", &["gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross", "qemu-user-static"])
 }
 

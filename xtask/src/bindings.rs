@@ -16,14 +16,14 @@ use std::path::{Path, PathBuf};
 
 use crate::Ctx;
 
-/// `(generated file, destination relative to the workspace root)`.
-const OUTPUTS: &[(&str, &str)] = &[
-    ("zkid_ffi.swift", "ios/Sources/Zkid/zkid_ffi.swift"),
-    ("zkid_ffiFFI.h", "ios/Sources/ZkidFFI/zkid_ffiFFI.h"),
-    ("zkid_ffiFFI.modulemap", "ios/Sources/ZkidFFI/zkid_ffiFFI.modulemap"),
-    ("uniffi/zkid_ffi/zkid_ffi.kt", "android/zkid/src/main/kotlin/uniffi/zkid_ffi/zkid_ffi.kt"),
-    ("zkid_ffi.py", "bindings/python/zkid/zkid_ffi.py"),
-];
+/// `(generated file, destination relative to the workspace root)` pairs, from
+/// `bindings/generated.txt` (shared with the staleness test).
+fn outputs() -> impl Iterator<Item = (&'static str, &'static str)> {
+    include_str!("../../bindings/generated.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+}
 
 fn target_dir(ctx: &Ctx) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| ctx.root.join("target"), PathBuf::from)
@@ -67,7 +67,7 @@ pub fn generate(ctx: &Ctx) -> Result<(), String> {
     }
     ctx.run(cmd.arg("--out-dir").arg(&out).args(["--no-format", "--metadata-no-deps"]))?;
 
-    for (generated, dest) in OUTPUTS {
+    for (generated, dest) in outputs() {
         copy(&out.join(generated), &ctx.root.join(dest))?;
         eprintln!("  wrote {dest}");
     }

@@ -103,6 +103,21 @@ impl Ctx {
         }
     }
 
+    /// Adds the rustup target `target` unless it is installed already.
+    pub fn rustup_target(&self, target: &str) -> Result<(), String> {
+        let installed = Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map_err(|e| format!("cannot run `rustup target list --installed`: {e}"))?;
+        if !installed.status.success() {
+            return Err(format!("`rustup target list --installed` failed ({})", installed.status));
+        }
+        if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == target) {
+            return Ok(());
+        }
+        self.run(Command::new("rustup").args(["target", "add", target]))
+    }
+
     /// Runs one of the project's install scripts (`tools/…/install.sh`), which are idempotent.
     pub fn install(&self, script: &str, args: &[&str]) -> Result<(), String> {
         self.run(Command::new("bash").arg(self.root.join(script)).args(args))

@@ -80,16 +80,7 @@ pub fn package(ctx: &Ctx) -> Result<(), String> {
 
 /// The rustup target, clang and wasm-bindgen-cli; returns the wasm-bindgen binary.
 fn toolchain(ctx: &Ctx) -> Result<PathBuf, String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map_err(|e| format!("cannot run `rustup target list --installed`: {e}"))?;
-    if !installed.status.success() {
-        return Err(format!("`rustup target list --installed` failed ({})", installed.status));
-    }
-    if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == TARGET) {
-        ctx.run(Command::new("rustup").args(["target", "add", TARGET]))?;
-    }
+    ctx.rustup_target(TARGET)?;
     ctx.install("tools/apt/install.sh", &["clang"])?;
     let start = Instant::now();
     ctx.install("tools/wasm/install.sh", &[])?;
