@@ -12,7 +12,7 @@ mod ui;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use zkid_core::CoreError;
-use zkid_prover::ProverError;
+use zkid_prover::{ErrorKind, ProverError};
 
 /// Prove quantized neural-network inference with Groth16.
 #[derive(Debug, Parser)]
@@ -82,29 +82,22 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 
 /// Unusable keys, proofs and inputs are 2; a failed proof or verification is 1.
 fn prover_exit_code(err: &ProverError) -> u8 {
-    match err {
-        ProverError::Model(e) => core_exit_code(Some(e)),
-        ProverError::KeyDigestMismatch
-        | ProverError::KeyPinMismatch { .. }
-        | ProverError::KeyTruncated { .. }
-        | ProverError::KeyBadMagic { .. }
-        | ProverError::KeyUnsupportedVersion { .. }
-        | ProverError::KeyFormat(_)
-        | ProverError::ModelMismatch { .. }
-        | ProverError::StatementMismatch { .. }
-        | ProverError::KeyCircuitMismatch(_)
-        | ProverError::ProofFormat(_)
-        | ProverError::DeviceKeyFormat(_)
-        | ProverError::AttestationFormat(_)
-        | ProverError::SealingKeyLength { .. }
-        | ProverError::SealTruncated { .. }
-        | ProverError::SealBadMagic
-        | ProverError::SealUnsupportedVersion { .. }
-        | ProverError::SealAuthFailed
-        | ProverError::PublicInputFormat(_)
-        | ProverError::PublicInputCount { .. }
-        | ProverError::InvalidInput(_) => 2,
-        _ => 1,
+    match err.kind() {
+        ErrorKind::Model => match err {
+            ProverError::Model(e) => core_exit_code(Some(e)),
+            _ => 2,
+        },
+        ErrorKind::InvalidInput | ErrorKind::Key | ErrorKind::Sealing => 2,
+        // A malformed proof document is unusable input; one that parses but belongs to
+        // another key or challenge, or does not verify, is a failed verification.
+        ErrorKind::Proof => match err {
+            ProverError::ProofFormat(_)
+            | ProverError::PublicInputFormat(_)
+            | ProverError::PublicInputCount { .. }
+            | ProverError::AttestationFormat(_) => 2,
+            _ => 1,
+        },
+        ErrorKind::Cancelled | ErrorKind::Io | ErrorKind::Internal => 1,
     }
 }
 
