@@ -296,3 +296,59 @@ fn device_prover_enrolls_and_matches_from_plain_buffers() {
     assert!(matches!(verify_proof_json(&evk, &e.proof.proof_json, Some("43")), Err(ProverError::NonceMismatch)));
     assert!(matches!(verify_proof_json(&mvk, &e.proof.proof_json, None), Err(ProverError::EnvelopeMismatch { .. })));
 }
+
+/// One loaded prover shared by several threads proves correctly (issue 8's concurrency
+/// check), and a seeded RNG gives byte-identical proofs while other seeds differ (sealing
+/// always uses the OS CSPRNG).
+#[test]
+fn one_device_prover_serves_parallel_calls_and_seeds_are_deterministic() {
+    use zkid_prover::{
+        Capture, DeviceProver, ProvingKeyFile, SealingKey, VerifyingKeyFile, dev_setup, verify_proof_json,
+    };
+    let mut rng = ChaCha20Rng::seed_from_u64(33);
+    let model =
+        LoadedModel::from_bytes(&std::fs::read(zkid_tests::model_file("iris", "mini/model.zkm")).unwrap()).unwrap();
+    let pair = |id: &str, rng: &mut ChaCha20Rng| {
+        let (pk, vk) = dev_setup(&model, id, rng).unwrap();
+        (
+            DeviceProver::new(model.clone(), ProvingKeyFile::from_bytes(&pk).unwrap()).unwrap(),
+            VerifyingKeyFile::from_bytes(&vk).unwrap(),
+        )
+    };
+    let (enroller, _) = pair("enroll", &mut rng);
+    let (matcher, mvk) = pair("match(max_shift=3,min_bits=16)", &mut rng);
+    let captures = zkid_tests::mini_iris_captures();
+    let capture = |i: usize| Capture::Iris { image: &captures[i].image, mask: &captures[i].mask };
+    let key = SealingKey::from_bytes(&[9; 32]).unwrap();
+    let enroll = |seed: u64| {
+        enroller.enroll(capture(0), &key, Some("5"), &mut ChaCha20Rng::seed_from_u64(seed), &mut NoObserver).unwrap()
+    };
+    let (first, again, other) = (enroll(1), enroll(1), enroll(2));
+    assert_eq!(first.proof.proof_json, again.proof.proof_json, "same seed, same proof");
+    assert_eq!(first.template_commitment, again.template_commitment);
+    // Sealing draws its AES-GCM nonce from the OS, never from the caller's RNG.
+    assert_ne!(first.sealed_enrollment, again.sealed_enrollment);
+    assert_ne!(first.proof.proof_json, other.proof.proof_json);
+    assert_ne!(first.template_commitment, other.template_commitment, "fresh salt per seed");
+
+    let sealed = &first.sealed_enrollment;
+    let verdicts: Vec<(usize, bool)> = std::thread::scope(|s| {
+        let handles: Vec<_> = [1usize, 2, 1, 2]
+            .into_iter()
+            .enumerate()
+            .map(|(t, i)| {
+                let (matcher, mvk, key) = (&matcher, &mvk, &key);
+                let capture = capture(i);
+                s.spawn(move || {
+                    let mut rng = ChaCha20Rng::seed_from_u64(100 + t as u64);
+                    let m =
+                        matcher.match_enrolled(capture, sealed, key, None, None, &mut rng, &mut NoObserver).unwrap();
+                    assert!(verify_proof_json(mvk, &m.proof.proof_json, None).unwrap().valid);
+                    (i, m.verdict)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(verdicts, [(1, true), (2, false), (1, true), (2, false)]);
+}
