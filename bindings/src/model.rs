@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use zkid_prover::{LoadedModel, Zeroizing};
+use zkid_prover::{LoadedModel, OwnedCapture};
 
 use crate::error::{ZkidError, guard};
 
@@ -70,29 +70,11 @@ pub enum Capture {
     },
 }
 
-/// A capture moved into buffers that are zeroized on drop.
-pub(crate) enum OwnedCapture {
-    Iris { image: Zeroizing<Vec<u8>>, mask: Zeroizing<Vec<u8>> },
-    Raw(Zeroizing<Vec<f32>>),
-}
-
 impl From<Capture> for OwnedCapture {
     fn from(c: Capture) -> Self {
         match c {
-            Capture::Iris { image, mask } => {
-                OwnedCapture::Iris { image: Zeroizing::new(image), mask: Zeroizing::new(mask) }
-            }
-            Capture::Raw { values } => OwnedCapture::Raw(Zeroizing::new(values)),
-        }
-    }
-}
-
-impl OwnedCapture {
-    /// The prover's borrowed view.
-    pub(crate) fn as_capture(&self) -> zkid_prover::Capture<'_> {
-        match self {
-            OwnedCapture::Iris { image, mask } => zkid_prover::Capture::Iris { image, mask },
-            OwnedCapture::Raw(values) => zkid_prover::Capture::Raw(values),
+            Capture::Iris { image, mask } => OwnedCapture::iris(image, mask),
+            Capture::Raw { values } => OwnedCapture::raw(values),
         }
     }
 }

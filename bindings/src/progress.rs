@@ -79,8 +79,9 @@ impl<'a> ListenerObserver<'a> {
 
 impl ProveObserver for ListenerObserver<'_> {
     fn cancelled(&self) -> bool {
-        // A failed listener stops the proof: its state is unknown.
-        self.failed.get() || self.call(|l| l.is_cancelled()).unwrap_or(self.failed.get())
+        // No listener never cancels; a failed listener (now or before) stops the proof: its
+        // state is unknown.
+        self.listener.is_some() && self.call(|l| l.is_cancelled()).unwrap_or(true)
     }
 
     fn phase_started(&mut self, phase: ProvePhase) {

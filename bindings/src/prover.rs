@@ -4,11 +4,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use zkid_prover::{
-    DeviceProver, EnrollOutcome, MatchOutcome, OsRng, ProofOutcome, ProvingKeyFile, SealingKey, Zeroizing,
+    DeviceProver, EnrollOutcome, MatchOutcome, OsRng, OwnedCapture, ProofOutcome, ProvingKeyFile, SealingKey, Zeroizing,
 };
 
 use crate::error::{ZkidError, guard};
-use crate::model::{Capture, OwnedCapture, ZkidModel};
+use crate::model::{Capture, ZkidModel};
 use crate::progress::{ListenerObserver, ProgressListener};
 
 /// A proof ready to send, with what a UI shows about it.

@@ -58,13 +58,14 @@ fn guard_turns_a_panic_into_an_internal_error() {
 }
 
 /// Records progress; cancels from the `cancel_at`-th `is_cancelled` call; panics on the
-/// `panic_at`-th `on_progress` call.
+/// `panic_at`-th `on_progress` call and on the `panic_asked_at`-th `is_cancelled` call.
 #[derive(Default)]
 struct Recorder {
     events: Mutex<Vec<(String, f32)>>,
     asked: AtomicUsize,
     cancel_at: Option<usize>,
     panic_at: Option<usize>,
+    panic_asked_at: Option<usize>,
 }
 
 impl ProgressListener for Recorder {
@@ -78,6 +79,9 @@ impl ProgressListener for Recorder {
     }
     fn is_cancelled(&self) -> bool {
         let n = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.panic_asked_at == Some(n) {
+            panic!("listener bug");
+        }
         self.cancel_at.is_some_and(|at| n >= at)
     }
 }
@@ -127,6 +131,16 @@ fn panicking_listener_stops_the_proof_as_internal_error() {
     assert!(matches!(obs.finish(r), Err(ZkidError::Internal(_))));
     // Not called again after it failed.
     assert_eq!(rec.events.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn listener_panicking_when_asked_cancels_at_once() {
+    let rec = Recorder { panic_asked_at: Some(1), ..Recorder::default() };
+    let obs = ListenerObserver::new(Some(&rec));
+    assert!(obs.cancelled(), "a listener that panics when asked stops the proof before any phase");
+    assert!(obs.cancelled());
+    assert_eq!(rec.asked.load(Ordering::SeqCst), 1, "not asked again after it failed");
+    assert!(matches!(obs.finish::<()>(Err(ProverError::Cancelled)), Err(ZkidError::Internal(_))));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! the two shapes a zkid model takes and [`LoadedModel::quantize_capture`] turns them into the
 //! model's quantized input, with a typed error that says what size was expected.
 
+use zeroize::Zeroizing;
 use zkid_core::{FTensor, QTensor, iris};
 
 use crate::error::{ProverError, Result};
@@ -32,6 +33,46 @@ impl std::fmt::Debug for Capture<'_> {
             Capture::Iris { image, .. } => write!(f, "Capture::Iris({} pixels, redacted)", image.len()),
             Capture::Raw(values) => write!(f, "Capture::Raw({} values, redacted)", values.len()),
         }
+    }
+}
+
+/// A capture copied out of a caller's buffers (FFI, JavaScript), wiped on drop: what the
+/// bindings hold while a proof runs. [`OwnedCapture::as_capture`] lends it to the prover.
+pub enum OwnedCapture {
+    /// An iris image and its mask (see [`Capture::Iris`]).
+    Iris {
+        /// Pixel values.
+        image: Zeroizing<Vec<u8>>,
+        /// Validity of each pixel.
+        mask: Zeroizing<Vec<u8>>,
+    },
+    /// A raw model input (see [`Capture::Raw`]).
+    Raw(Zeroizing<Vec<f32>>),
+}
+
+impl OwnedCapture {
+    /// Takes ownership of an iris image and its mask.
+    pub fn iris(image: Vec<u8>, mask: Vec<u8>) -> Self {
+        OwnedCapture::Iris { image: Zeroizing::new(image), mask: Zeroizing::new(mask) }
+    }
+
+    /// Takes ownership of raw input values.
+    pub fn raw(values: Vec<f32>) -> Self {
+        OwnedCapture::Raw(Zeroizing::new(values))
+    }
+
+    /// The borrowed view the prover takes.
+    pub fn as_capture(&self) -> Capture<'_> {
+        match self {
+            OwnedCapture::Iris { image, mask } => Capture::Iris { image, mask },
+            OwnedCapture::Raw(values) => Capture::Raw(values),
+        }
+    }
+}
+
+impl std::fmt::Debug for OwnedCapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_capture().fmt(f)
     }
 }
 

@@ -60,7 +60,7 @@ pub type Fr = ark_bn254::Fr;
 pub use ark_relations::gr1cs::ConstraintSynthesizer;
 pub use attest::{Attestation, DeviceKeyAlg, DevicePublicKey, DeviceSigningKey, verify_attestation};
 pub use biometric::{EnrollProof, Enrollment, MatchProof, prove_enroll, prove_match, tau_units};
-pub use capture::Capture;
+pub use capture::{Capture, OwnedCapture};
 pub use device::{
     DeviceProver, EnrollOutcome, MatchOutcome, ProofOutcome, VerifyOutcome, dev_setup, verify_proof_json,
 };

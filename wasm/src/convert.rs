@@ -7,56 +7,35 @@
 use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
 use wasm_bindgen::{JsCast, JsValue};
 use zeroize::Zeroizing;
-use zkid_prover::{Capture, EnrollOutcome, MatchOutcome, ProofOutcome, VerifyOutcome};
+use zkid_prover::{EnrollOutcome, MatchOutcome, OwnedCapture, ProofOutcome, VerifyOutcome};
 
 use crate::error::{WasmError, WasmResult};
 
-/// A capture copied out of JavaScript, in the shape [`Capture`] borrows.
-pub enum OwnedCapture {
-    /// `{ image, mask }`.
-    Iris {
-        /// Pixels.
-        image: Zeroizing<Vec<u8>>,
-        /// Validity mask.
-        mask: Zeroizing<Vec<u8>>,
-    },
-    /// `{ values }`.
-    Raw(Zeroizing<Vec<f32>>),
-}
-
-impl OwnedCapture {
-    /// The borrowed form the prover takes.
-    pub fn as_capture(&self) -> Capture<'_> {
-        match self {
-            OwnedCapture::Iris { image, mask } => Capture::Iris { image, mask },
-            OwnedCapture::Raw(values) => Capture::Raw(values),
-        }
+/// Reads a capture out of JavaScript: `{ image: Uint8Array, mask: Uint8Array }` (a
+/// `Uint8ClampedArray`, as in `ImageData`, is accepted too) or `{ values: Float32Array }`.
+pub fn capture_from_js(value: &JsValue) -> WasmResult<OwnedCapture> {
+    if !value.is_object() {
+        return Err(WasmError::invalid(
+            "a capture is an object: { image: Uint8Array, mask: Uint8Array } or { values: Float32Array }",
+        ));
     }
-
-    /// Reads `{ image: Uint8Array, mask: Uint8Array }` (a `Uint8ClampedArray`, as in
-    /// `ImageData`, is accepted too) or `{ values: Float32Array }`.
-    pub fn from_js(value: &JsValue) -> WasmResult<Self> {
-        if !value.is_object() {
-            return Err(WasmError::invalid(
-                "a capture is an object: { image: Uint8Array, mask: Uint8Array } or { values: Float32Array }",
-            ));
+    let image = field(value, "image")?;
+    let mask = field(value, "mask")?;
+    let values = field(value, "values")?;
+    match (image.is_undefined(), mask.is_undefined(), values.is_undefined()) {
+        (false, false, true) => {
+            // Each copy is owned by a wiping buffer at once, whatever fails next.
+            let image = bytes(&image, "capture.image")?;
+            Ok(OwnedCapture::Iris { image, mask: bytes(&mask, "capture.mask")? })
         }
-        let image = field(value, "image")?;
-        let mask = field(value, "mask")?;
-        let values = field(value, "values")?;
-        match (image.is_undefined(), mask.is_undefined(), values.is_undefined()) {
-            (false, false, true) => {
-                Ok(OwnedCapture::Iris { image: bytes(&image, "capture.image")?, mask: bytes(&mask, "capture.mask")? })
-            }
-            (true, true, false) => {
-                let values = values
-                    .dyn_into::<Float32Array>()
-                    .map_err(|_| WasmError::invalid("capture.values must be a Float32Array"))?;
-                Ok(OwnedCapture::Raw(Zeroizing::new(values.to_vec())))
-            }
-            _ => Err(WasmError::invalid(
-                "a capture has either `image` and `mask` (iris models) or `values` (other models)",
-            )),
+        (true, true, false) => {
+            let values = values
+                .dyn_into::<Float32Array>()
+                .map_err(|_| WasmError::invalid("capture.values must be a Float32Array"))?;
+            Ok(OwnedCapture::raw(values.to_vec()))
+        }
+        _ => {
+            Err(WasmError::invalid("a capture has either `image` and `mask` (iris models) or `values` (other models)"))
         }
     }
 }

@@ -34,7 +34,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 use zkid_prover::{DeviceProver, LoadedModel, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, device};
 
-use crate::convert::OwnedCapture;
+use crate::convert::capture_from_js;
 pub use crate::error::{ErrorCode, WasmError, WasmResult};
 use crate::progress::Progress;
 
@@ -287,7 +287,7 @@ impl Prover {
         nonce: Option<String>,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
     ) -> Result<ProofResult, JsValue> {
-        let capture = OwnedCapture::from_js(&capture)?;
+        let capture = capture_from_js(&capture)?;
         self.run(on_progress, |p, obs| p.prove(capture.as_capture(), nonce.as_deref(), &mut OsRng, obs), convert::proof)
             .map(JsCast::unchecked_into)
     }
@@ -301,7 +301,7 @@ impl Prover {
         nonce: Option<String>,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
     ) -> Result<EnrollResult, JsValue> {
-        let capture = OwnedCapture::from_js(&capture)?;
+        let capture = capture_from_js(&capture)?;
         let key = self::sealing_key(sealing_key)?;
         self.run(
             on_progress,
@@ -324,7 +324,7 @@ impl Prover {
         nonce: Option<String>,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<ProgressCallback>,
     ) -> Result<MatchResult, JsValue> {
-        let capture = OwnedCapture::from_js(&capture)?;
+        let capture = capture_from_js(&capture)?;
         let key = self::sealing_key(sealing_key)?;
         self.run(
             on_progress,

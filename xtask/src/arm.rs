@@ -16,7 +16,6 @@
 //! ~8 min budget.
 
 use crate::Ctx;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -75,18 +74,13 @@ fn cross(ctx: &Ctx, subcommand: &str) -> Command {
     c
 }
 
-/// `target/` (or `$CARGO_TARGET_DIR`).
-pub fn target_dir(ctx: &Ctx) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| ctx.root.join("target"), PathBuf::from)
-}
-
 /// `zkid bench --json` on the mini iris model, host and aarch64 under qemu-user; writes
 /// `target/arm-bench.json`.
 fn bench(ctx: &Ctx) -> Result<(), String> {
     // Without `interop` the CLI leaves out ark-circom (wasmer, cranelift): only the bench runs.
     ctx.run(cross(ctx, "build").args(["-p", "zkid-cli", "--no-default-features"]))?;
     ctx.run(ctx.cargo().args(["build", "-p", "zkid-cli", "--profile", "ci"]))?;
-    let dir = target_dir(ctx);
+    let dir = ctx.target_dir();
     let arm = dir.join(TARGET).join("ci").join("zkid");
     let host = dir.join("ci").join("zkid");
 

@@ -12,7 +12,7 @@
 //! * `bindings/python/zkid/zkid_ffi.py` — the Python API (with the hand-written
 //!   `__init__.py`; the native library goes next to it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::Ctx;
 
@@ -23,10 +23,6 @@ fn outputs() -> impl Iterator<Item = (&'static str, &'static str)> {
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
-}
-
-fn target_dir(ctx: &Ctx) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| ctx.root.join("target"), PathBuf::from)
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), String> {
@@ -53,10 +49,10 @@ pub fn generate(ctx: &Ctx) -> Result<(), String> {
     ]))?;
     ctx.run(ctx.cargo().args(["build", "--release", "-p", "zkid-ffi", "--lib"]))?;
 
-    let release = target_dir(ctx).join("release");
+    let release = ctx.target_dir().join("release");
     let library = release.join(format!("{}zkid_ffi{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX));
     let generator = release.join(format!("uniffi-bindgen{}", std::env::consts::EXE_SUFFIX));
-    let out = target_dir(ctx).join("zkid-bindings");
+    let out = ctx.target_dir().join("zkid-bindings");
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }

@@ -103,6 +103,11 @@ impl Ctx {
         }
     }
 
+    /// `target/` (or `$CARGO_TARGET_DIR`).
+    pub fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from)
+    }
+
     /// Adds the rustup target `target` unless it is installed already.
     pub fn rustup_target(&self, target: &str) -> Result<(), String> {
         let installed = Command::new("rustup")

@@ -52,7 +52,7 @@ struct Lib {
 /// `cargo xtask size`.
 pub fn report(ctx: &Ctx) -> Result<(), String> {
     arm::toolchain(ctx)?;
-    let dir = arm::target_dir(ctx);
+    let dir = ctx.target_dir();
     let host = host_triple()?;
     let mut libs = Vec::new();
     for (target, strip) in [(host.as_str(), "strip"), (ARM, "aarch64-linux-gnu-strip")] {

@@ -35,7 +35,7 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
 
     let start = Instant::now();
     let wasm = build(ctx, "ci")?;
-    let out = crate::arm::target_dir(ctx).join("wasm-test");
+    let out = ctx.target_dir().join("wasm-test");
     let pkg = out.join("pkg");
     bind(ctx, &bindgen, &wasm, &pkg)?;
     let build = start.elapsed();
@@ -116,7 +116,7 @@ fn build(ctx: &Ctx, profile: &str) -> Result<PathBuf, String> {
             .env("CC_wasm32_unknown_unknown", "clang")
             .env("AR_wasm32_unknown_unknown", llvm_ar()?),
     )?;
-    let wasm = crate::arm::target_dir(ctx).join(TARGET).join(profile).join(format!("{OUT_NAME}.wasm"));
+    let wasm = ctx.target_dir().join(TARGET).join(profile).join(format!("{OUT_NAME}.wasm"));
     if wasm.is_file() { Ok(wasm) } else { Err(format!("cargo built no {}", wasm.display())) }
 }
 
