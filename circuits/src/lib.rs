@@ -14,6 +14,7 @@ pub mod poseidon;
 pub mod r1cs;
 pub mod r1cs_file;
 pub mod statement;
+pub mod synthetic;
 pub mod wire;
 
 pub use field::Fr;
