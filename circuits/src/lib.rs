@@ -13,6 +13,7 @@ pub mod model;
 pub mod poseidon;
 pub mod r1cs;
 pub mod r1cs_file;
+pub mod rows;
 pub mod statement;
 pub mod synthetic;
 pub mod wire;

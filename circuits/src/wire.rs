@@ -8,6 +8,7 @@
 //! the weights as coefficients.
 
 use crate::field::Fr;
+use crate::rows::{self, is_placeholder, placeholder};
 use ark_ff::{One, Zero};
 use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 
@@ -38,24 +39,32 @@ impl Wire {
     /// A new private witness variable. No constraint is added: the caller must constrain it.
     pub fn witness(cs: &ConstraintSystemRef<Fr>, value: Option<Fr>) -> SynResult<Self> {
         let v = cs.new_witness_variable(|| value.ok_or(SynthesisError::AssignmentMissing))?;
-        Ok(Self { lc: v.into(), value })
+        Ok(Self { lc: variable_lc(v), value })
     }
 
     /// A new public input variable. The caller must bind it with a constraint (a public input
     /// no constraint touches is not bound by a Groth16 proof).
     pub fn input(cs: &ConstraintSystemRef<Fr>, value: Option<Fr>) -> SynResult<Self> {
         let v = cs.new_input_variable(|| value.ok_or(SynthesisError::AssignmentMissing))?;
-        Ok(Self { lc: v.into(), value })
+        Ok(Self { lc: variable_lc(v), value })
     }
 
     /// `self + other` (free).
     pub fn add(&self, other: &Wire) -> Wire {
-        Wire { lc: &self.lc + &other.lc, value: self.value.zip(other.value).map(|(a, b)| a + b) }
+        let value = self.value.zip(other.value).map(|(a, b)| a + b);
+        if is_placeholder(&self.lc) || is_placeholder(&other.lc) {
+            return Wire { lc: placeholder(), value };
+        }
+        Wire { lc: &self.lc + &other.lc, value }
     }
 
     /// `self - other` (free).
     pub fn sub(&self, other: &Wire) -> Wire {
-        Wire { lc: &self.lc - &other.lc, value: self.value.zip(other.value).map(|(a, b)| a - b) }
+        let value = self.value.zip(other.value).map(|(a, b)| a - b);
+        if is_placeholder(&self.lc) || is_placeholder(&other.lc) {
+            return Wire { lc: placeholder(), value };
+        }
+        Wire { lc: &self.lc - &other.lc, value }
     }
 
     /// `self * c` for a constant `c` (free).
@@ -63,7 +72,11 @@ impl Wire {
         if c.is_zero() {
             return Wire::zero();
         }
-        Wire { lc: &self.lc * c, value: self.value.map(|v| v * c) }
+        let value = self.value.map(|v| v * c);
+        if is_placeholder(&self.lc) {
+            return Wire { lc: placeholder(), value };
+        }
+        Wire { lc: &self.lc * c, value }
     }
 
     /// `self + c` for a constant `c` (free).
@@ -75,9 +88,17 @@ impl Wire {
     pub fn linear(terms: impl IntoIterator<Item = (Fr, Wire)>) -> Wire {
         let mut lc = Vec::new();
         let mut value = Some(Fr::zero());
+        let mut recorded = false;
         for (c, w) in terms {
             value = value.zip(w.value).map(|(acc, v)| acc + c * v);
+            if recorded || is_placeholder(&w.lc) {
+                recorded = true;
+                continue;
+            }
             lc.extend(w.lc.0.iter().map(|(k, v)| (c * k, *v)));
+        }
+        if recorded {
+            return Wire { lc: placeholder(), value };
         }
         let mut lc = LinearCombination(lc);
         // Merge repeated variables so chained use cannot grow the combination.
@@ -99,6 +120,9 @@ impl Wire {
         for (c, w) in terms {
             if c.is_zero() {
                 continue;
+            }
+            if is_placeholder(&w.lc) {
+                return Wire { lc: placeholder(), value };
             }
             if c.is_one() {
                 lc.extend(w.lc.0.iter().copied());
@@ -133,6 +157,16 @@ impl Wire {
 }
 
 /// Enforces `a * b = c`. Cost: 1 constraint.
+/// While [`rows::record`] runs, the row's values are recorded instead.
 pub fn enforce(cs: &ConstraintSystemRef<Fr>, a: &Wire, b: &Wire, c: &Wire) -> SynResult<()> {
+    if rows::push(a.value, b.value, c.value)? {
+        return Ok(());
+    }
     cs.enforce_r1cs_constraint(|| a.lc.clone(), || b.lc.clone(), || c.lc.clone())
+}
+
+/// The linear combination of a freshly allocated variable (the placeholder while
+/// recording rows: see [`rows`]).
+fn variable_lc(v: Variable) -> LinearCombination<Fr> {
+    if rows::recording() { placeholder() } else { v.into() }
 }

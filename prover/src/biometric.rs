@@ -7,7 +7,7 @@
 
 use crate::Fr;
 use crate::error::{ProverError, Result};
-use crate::groth16::{ProveObserver, ProveReport, prove_with_report};
+use crate::groth16::{ProveObserver, ProveReport, prove_recorded};
 use crate::keys::ProvingKeyFile;
 use crate::seal::{self, SealingKey};
 use crate::statement::{ENROLL_SPEC, LoadedModel, ProofEnvelope, Statement, prove_infer_circuit};
@@ -234,7 +234,7 @@ pub fn prove_match<R: RngCore + CryptoRng>(
     let witness =
         MatchWitness { input, trace: &trace, image_salt, enrolled: &enrolled.template, template_salt: enrolled.salt };
     let circuit = MatchCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
-    let report = prove_with_report(&pk.key, circuit, rng, observer)?;
+    let report = prove_recorded(&pk.key, circuit, rng, observer)?;
     Ok(MatchProof {
         envelope: ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements()),
         public,

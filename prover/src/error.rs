@@ -140,6 +140,12 @@ pub enum ProverError {
         constraint: usize,
     },
 
+    /// A proof the prover just made does not verify against its own key: a bug in zkid
+    /// (e.g. a circuit whose recorded rows disagree with its constraints), never the
+    /// caller's input. No proof is returned.
+    #[error("internal error: a freshly made proof does not verify against its own key; please report this")]
+    SelfCheckFailed,
+
     /// Row evaluations or an assignment passed to the low-level prover have the wrong length.
     #[error("invalid prover input: {0}")]
     InvalidInput(String),
@@ -311,7 +317,11 @@ impl ProverError {
             | E::SealAuthFailed => ErrorKind::Sealing,
             E::Cancelled => ErrorKind::Cancelled,
             E::Io(_) => ErrorKind::Io,
-            E::Synthesis(_) | E::UnsupportedPredicate(_) | E::Unsatisfied { .. } | E::Crypto(_) => ErrorKind::Internal,
+            E::Synthesis(_)
+            | E::UnsupportedPredicate(_)
+            | E::Unsatisfied { .. }
+            | E::SelfCheckFailed
+            | E::Crypto(_) => ErrorKind::Internal,
         }
     }
 }

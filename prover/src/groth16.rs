@@ -43,6 +43,7 @@ use crate::error::{ProverError, Result};
 use crate::keys::{ProvingKey, VerifyingKey};
 use crate::proof::Proof;
 use crate::reduction::{self, CircomReduction};
+use zkid_circuits::rows::{self, RecordableCircuit};
 
 type Domain = GeneralEvaluationDomain<Fr>;
 type CircomGroth16 = Groth16<Bn254, CircomReduction>;
@@ -379,6 +380,58 @@ where
     let proof = prove_evaluations_timed(pk, a, b, &full_assignment, rng, observer, &mut timings)?;
     timings.total = start.elapsed();
     let public_inputs = full_assignment[1..shape.num_instance_variables].to_vec();
+    Ok(ProveReport { proof, public_inputs, timings, shape })
+}
+
+/// Proves a statement circuit without building its constraint matrices: synthesis records
+/// `z` and the row evaluations `A·z`, `B·z` ([`zkid_circuits::rows`]), which go straight
+/// to the witness map and the MSMs. Same results and errors as [`prove_with_report`],
+/// less time and memory (no linear combinations are stored).
+///
+/// The proof is verified against the key's own verifying key before it is returned
+/// (about 2 ms): a circuit whose record disagreed with its matrices would give an invalid
+/// proof, and this turns that into [`ProverError::SelfCheckFailed`] instead of a proof every
+/// verifier rejects.
+pub fn prove_recorded<C, R>(
+    pk: &ProvingKey,
+    circuit: C,
+    rng: &mut R,
+    observer: &mut dyn ProveObserver,
+) -> Result<ProveReport>
+where
+    C: RecordableCircuit,
+    R: RngCore + CryptoRng,
+{
+    let start = Instant::now();
+    let mut timings = ProveTimings::default();
+    let rows = timed(ProvePhase::Synthesis, observer, &mut timings, || rows::record(circuit))??;
+    let shape = CircuitShape {
+        num_constraints: rows.num_constraints(),
+        num_instance_variables: rows.num_instance,
+        num_witness_variables: rows.num_witness(),
+        domain_size: reduction::domain_size::<Fr, Domain>(rows.num_constraints(), rows.num_instance)
+            .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
+    };
+    let key_instances = pk.as_ark().vk.gamma_abc_g1.len();
+    if key_instances != shape.num_instance_variables {
+        return Err(ProverError::KeyCircuitMismatch(format!(
+            "key is for {} public inputs, the circuit has {}",
+            key_instances.saturating_sub(1),
+            shape.num_public_inputs()
+        )));
+    }
+    if let Some(constraint) = rows.first_unsatisfied {
+        return Err(ProverError::Unsatisfied { constraint });
+    }
+    let zkid_circuits::rows::Rows { a, b, z, .. } = rows;
+    let proof = prove_evaluations_timed(pk, a, b, &z, rng, observer, &mut timings)?;
+    let public_inputs = z[1..shape.num_instance_variables].to_vec();
+    drop(z);
+    let pvk = ark_groth16::prepare_verifying_key(&pk.as_ark().vk);
+    if !CircomGroth16::verify_proof(&pvk, proof.as_ark(), &public_inputs)? {
+        return Err(ProverError::SelfCheckFailed);
+    }
+    timings.total = start.elapsed();
     Ok(ProveReport { proof, public_inputs, timings, shape })
 }
 

@@ -6,7 +6,7 @@
 //! model digest, statement id and verifying-key digest they belong to.
 
 use crate::error::{ProverError, Result};
-use crate::groth16::{ProveObserver, ProveReport, prove_with_report, setup_dev, verify};
+use crate::groth16::{ProveObserver, ProveReport, prove_recorded, setup_dev, verify};
 use crate::json::{public_inputs_from_json, public_inputs_to_json};
 use crate::keys::{ProvingKeyFile, VerifyingKeyFile, hex};
 use crate::proof::Proof;
@@ -292,7 +292,7 @@ pub(crate) fn prove_infer_circuit<R: RngCore + CryptoRng>(
     let output_salt = witness.output_salt;
     let public = InferPublic::from_witness(&model.model, spec, &witness, nonce);
     let circuit = InferCircuit { model: &model.model, spec, witness: Some((witness, public.clone())) };
-    let report = prove_with_report(&pk.key, circuit, rng, observer)?;
+    let report = prove_recorded(&pk.key, circuit, rng, observer)?;
     let envelope = ProofEnvelope::new(pk, model, report.proof.clone(), public.to_field_elements());
     Ok((InferProof { envelope, public, output: trace.output().clone(), report }, output_salt))
 }

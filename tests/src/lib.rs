@@ -122,3 +122,21 @@ pub fn mini_iris_captures() -> Vec<MiniCapture> {
         })
         .collect()
 }
+
+/// Asserts that a matrix-free record of a circuit ([`zkid_circuits::rows::record`]) equals
+/// what its constraint matrices give: the same assignment, `A·z` and `B·z` row by row, and
+/// the same first unsatisfied row.
+pub fn assert_rows_agree(r1cs: &zkid_circuits::r1cs::R1cs, rows: &zkid_circuits::rows::Rows, what: &str) {
+    use zkid_circuits::Fr;
+    let eval = |m: &[Vec<(Fr, usize)>]| -> Vec<Fr> {
+        m.iter().map(|row| row.iter().map(|(c, i)| *c * r1cs.z[*i]).sum()).collect()
+    };
+    assert_eq!(rows.num_instance, r1cs.num_instance, "{what}: instance variables");
+    assert_eq!(rows.z, r1cs.z, "{what}: assignment");
+    assert_eq!(rows.num_constraints(), r1cs.num_constraints(), "{what}: constraint count");
+    let (a, b) = (eval(&r1cs.a), eval(&r1cs.b));
+    if let Some(i) = (0..a.len()).find(|&i| a[i] != rows.a[i] || b[i] != rows.b[i]) {
+        panic!("{what}: row {i} recorded differently from the matrices");
+    }
+    assert_eq!(rows.first_unsatisfied, r1cs.first_unsatisfied(&r1cs.z), "{what}: first unsatisfied row");
+}

@@ -155,10 +155,11 @@ fn enroll_and_match_circuits_pin_every_witness() {
     let model = mini_iris();
     let m = &model.model;
     let spec = MatchSpec { max_shift: 3, min_bits: 16 };
-    let check = |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, what: &str| {
+    let check = |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, rows: zkid_circuits::rows::Rows, what: &str| {
         cs.finalize();
         let r = R1cs::from_cs(&cs).unwrap();
         assert!(r.is_satisfied(), "{what}: honest witness");
+        zkid_tests::assert_rows_agree(&r, &rows, what);
         let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
         assert!(free.is_empty(), "{what}: witness columns {free:?} can change alone");
     };
@@ -167,9 +168,13 @@ fn enroll_and_match_circuits_pin_every_witness() {
     let trace = m.infer(&x).unwrap();
     let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
     let public = InferPublic::from_witness(m, ENROLL_SPEC, &w, Fr::from(9u64));
+    let enroll = || {
+        let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
+        InferCircuit { model: m, spec: ENROLL_SPEC, witness: Some((w, public.clone())) }
+    };
     let cs = ConstraintSystem::<Fr>::new_ref();
-    InferCircuit { model: m, spec: ENROLL_SPEC, witness: Some((w, public)) }.generate_constraints(cs.clone()).unwrap();
-    check(cs, "enroll");
+    enroll().generate_constraints(cs.clone()).unwrap();
+    check(cs, zkid_circuits::rows::record(enroll()).unwrap(), "enroll");
 
     let enrolled = trace.output().data().to_vec();
     let q = m.tensor(m.output()).quant;
@@ -184,20 +189,30 @@ fn enroll_and_match_circuits_pin_every_witness() {
             verdict: native.verdict ^ flip,
             nonce: Fr::from(9u64),
         };
-        let w = MatchWitness {
-            input: &probe,
-            trace: &t,
-            image_salt: Fr::from(5u64),
-            enrolled: &enrolled,
-            template_salt: Fr::from(4u64),
+        let circuit = || MatchCircuit {
+            model: m,
+            spec,
+            witness: Some((
+                MatchWitness {
+                    input: &probe,
+                    trace: &t,
+                    image_salt: Fr::from(5u64),
+                    enrolled: &enrolled,
+                    template_salt: Fr::from(4u64),
+                },
+                public.clone(),
+            )),
         };
         let cs = ConstraintSystem::<Fr>::new_ref();
-        MatchCircuit { model: m, spec, witness: Some((w, public)) }.generate_constraints(cs.clone()).unwrap();
+        circuit().generate_constraints(cs.clone()).unwrap();
+        let rows = zkid_circuits::rows::record(circuit()).unwrap();
         if flip {
             cs.finalize();
-            assert!(!R1cs::from_cs(&cs).unwrap().is_satisfied(), "a flipped verdict must be unsatisfiable");
+            let r = R1cs::from_cs(&cs).unwrap();
+            assert!(!r.is_satisfied(), "a flipped verdict must be unsatisfiable");
+            zkid_tests::assert_rows_agree(&r, &rows, "flipped match");
         } else {
-            check(cs, "match");
+            check(cs, rows, "match");
         }
     }
 }

@@ -32,6 +32,16 @@ fn synthesize(model: &QModel, spec: InferSpec, with_witness: bool) -> R1cs {
     R1cs::from_cs(&cs).unwrap()
 }
 
+/// The matrix-free record of the same proving circuit [`synthesize`] builds.
+fn recorded(model: &QModel, spec: InferSpec, edit: impl FnOnce(&mut InferPublic)) -> zkid_circuits::rows::Rows {
+    let x = model.quantize_input(&load_npy(&model.meta().name, "sample.npy")).unwrap();
+    let trace = model.infer(&x).unwrap();
+    let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(7u64), output_salt: Fr::from(9u64) };
+    let mut public = InferPublic::from_witness(model, spec, &w, Fr::from(1234u64));
+    edit(&mut public);
+    zkid_circuits::rows::record(InferCircuit { model, spec, witness: Some((w, public)) }).unwrap()
+}
+
 fn named(name: &str) -> QModel {
     let mut m = bundled(name);
     let mut meta = m.meta().clone();
@@ -57,6 +67,7 @@ fn bundled_models_are_satisfied_and_every_witness_is_bound() {
             r.num_instance - 1,
             r.non_zeros()
         );
+        zkid_tests::assert_rows_agree(&r, &recorded(&model, spec, |_| ()), name);
         let t = TamperChecker::new(&r);
         let free = t.free_witness_columns(Fr::from(1u64));
         assert!(free.is_empty(), "{name}: witness columns not bound by any constraint: {free:?}");
@@ -73,6 +84,14 @@ fn wrong_output_or_nonce_or_commitment_is_unsatisfied() {
     for spec in [InferSpec::default(), InferSpec { input: InputMode::Committed, output: OutputMode::Committed }] {
         let r = synthesize(&model, spec, true);
         assert!(r.is_satisfied());
+        zkid_tests::assert_rows_agree(&r, &recorded(&model, spec, |_| ()), &format!("{spec:?}"));
+        // A public output or commitment that disagrees with the witness: the record says so.
+        let wrong = recorded(&model, spec, |p| match (&mut p.outputs, &mut p.output_commitment) {
+            (Some(out), _) => out[0] += 1,
+            (None, Some(c)) => *c += Fr::from(1u64),
+            (None, None) => unreachable!("an infer statement publishes its output or a commitment"),
+        });
+        assert!(wrong.first_unsatisfied.is_some(), "{spec:?}: a wrong output must be unsatisfied");
         let t = TamperChecker::new(&r);
         for col in 1..r.num_instance {
             assert!(!t.still_satisfied(col, fr_from_i64(-1)), "{spec:?}: public input {col}");

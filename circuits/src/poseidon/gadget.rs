@@ -240,6 +240,7 @@ fn constant_value(w: &Wire) -> Option<Fr> {
 fn combine(basis: &[Wire], row: &[Fr], constant: Fr) -> Wire {
     let mut terms = Vec::with_capacity(row.len() + 1);
     let mut value = Some(constant);
+    let mut recorded = false;
     if !constant.is_zero() {
         terms.push((constant, Variable::One));
     }
@@ -247,8 +248,15 @@ fn combine(basis: &[Wire], row: &[Fr], constant: Fr) -> Wire {
         if k.is_zero() {
             continue;
         }
-        terms.extend(w.lc.iter().map(|&(c, v)| (if c.is_one() { k } else { k * c }, v)));
         value = value.zip(w.value).map(|(acc, x)| acc + k * x);
+        if recorded || crate::rows::is_placeholder(&w.lc) {
+            recorded = true;
+            continue;
+        }
+        terms.extend(w.lc.iter().map(|&(c, v)| (if c.is_one() { k } else { k * c }, v)));
+    }
+    if recorded {
+        return Wire { lc: crate::rows::placeholder(), value };
     }
     let mut lc = LinearCombination(terms);
     lc.compactify();

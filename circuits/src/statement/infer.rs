@@ -112,6 +112,9 @@ pub struct InferCircuit<'a> {
     pub witness: Option<(InferWitness<'a>, InferPublic)>,
 }
 
+/// Built only from [`Wire`] and the gadgets.
+impl crate::rows::RecordableCircuit for InferCircuit<'_> {}
+
 impl ConstraintSynthesizer<Fr> for InferCircuit<'_> {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> SynResult<()> {
         let (w, public) = match &self.witness {

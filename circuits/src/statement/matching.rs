@@ -196,6 +196,9 @@ pub struct MatchCircuit<'a> {
     pub witness: Option<(MatchWitness<'a>, MatchPublic)>,
 }
 
+/// Built only from [`Wire`] and the gadgets.
+impl crate::rows::RecordableCircuit for MatchCircuit<'_> {}
+
 impl ConstraintSynthesizer<Fr> for MatchCircuit<'_> {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> SynResult<()> {
         let (w, public) = match &self.witness {
