@@ -98,6 +98,9 @@ impl Synthetic {
     }
 }
 
+/// Built only from [`Wire`] and the gadgets.
+impl crate::rows::RecordableCircuit for Synthetic {}
+
 impl ConstraintSynthesizer<Fr> for Synthetic {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> SynResult<()> {
         let (n_bytes, n_bits) = self.layout();
