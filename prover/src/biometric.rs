@@ -123,6 +123,11 @@ impl Enrollment {
         &self.template
     }
 
+    /// The salt of `c_tpl` (secret; for building a match witness inside this crate).
+    pub(crate) fn salt(&self) -> Fr {
+        self.salt
+    }
+
     /// The enrollment sealed for storage on the device (AES-256-GCM under `key`, bound to
     /// the model's digest and [`ENROLLMENT_LABEL`]): what an app keeps between sessions.
     pub fn seal(&self, model: &LoadedModel, key: &SealingKey) -> Result<Vec<u8>> {

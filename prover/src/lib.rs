@@ -48,8 +48,10 @@ pub mod reduction;
 pub mod seal;
 pub mod solidity;
 pub mod statement;
+pub mod stock;
 #[cfg(feature = "interop")]
 pub mod zkey;
+pub mod zkey_write;
 
 #[cfg(test)]
 mod tests;
