@@ -1,9 +1,24 @@
-//! `zkid bench`: where proving time goes for a compiled model.
+//! `zkid bench`: where proving time goes for a compiled model or a synthetic circuit.
 //!
 //! A dev setup in memory, key files written to a temporary directory and loaded back, then
 //! `--runs` proofs of a fixed input (the quantized zero tensor, clamped into the input's
 //! range) and their verification. Phase times are medians over the runs. `--json` prints
 //! one flat object with stable snake_case fields so runs can be compared.
+//!
+//! * `--stock` also proves the same statement `--runs` times with stock ark-groth16
+//!   (`zkid_prover::stock`: same circuit, witness, key and circom reduction) and reports
+//!   `stock_prove_ms` and `speedup_vs_stock`; stock proofs are verified too.
+//! * `--synthetic N` benches [`Synthetic`], a ZKML-shaped circuit of exactly `N`
+//!   constraints (byte range checks), instead of a model.
+//! * `--plot FILE` (`.svg` or `.png`) draws prove time per phase as a stacked bar, next to
+//!   the stock bar when `--stock` ran.
+//!
+//! Peak memory: `peak_rss_bytes` is the whole process (setup included, as before);
+//! `prove_peak_rss_bytes` and `stock_peak_rss_bytes` are the peaks while each prover ran,
+//! measured by resetting the kernel's high-water mark (`/proc/self/clear_refs`, Linux) after
+//! setup: they include the loaded proving key and whatever the allocator kept from setup.
+
+mod plot;
 
 use super::keydir::{StatementArgs, count_constraints, load_model};
 use crate::ui;
@@ -12,17 +27,20 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use zkid_core::QTensor;
+use zkid_circuits::synthetic::Synthetic;
+use zkid_core::{ModelDigest, QTensor};
 use zkid_prover::biometric;
 use zkid_prover::proof::PROOF_BYTES;
-use zkid_prover::statement::{self, LoadedModel, Statement, prove_infer, verify_envelope};
+use zkid_prover::statement::{self, LoadedModel, ProofEnvelope, Statement, prove_infer, verify_envelope};
+use zkid_prover::stock::{self, MatchArgs};
 use zkid_prover::{NoObserver, OsRng, ProvePhase, ProvingKeyFile, VerifyingKeyFile};
 
 /// Arguments of `zkid bench`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The compiled model.
-    pub model: PathBuf,
+    /// The compiled model (omitted with `--synthetic`).
+    #[arg(required_unless_present = "synthetic")]
+    pub model: Option<PathBuf>,
     #[command(flatten)]
     pub statement: StatementArgs,
     /// Number of proofs (phase times are medians over them).
@@ -31,6 +49,16 @@ pub struct Args {
     /// Print one JSON object instead of the human-readable report.
     #[arg(long)]
     pub json: bool,
+    /// Also prove the same statement with stock ark-groth16 (same circuit, key and circom
+    /// reduction) and report the speed-up.
+    #[arg(long)]
+    pub stock: bool,
+    /// Write a stacked bar chart of prove time per phase (`.svg` or `.png`).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Bench a synthetic ZKML-shaped circuit of exactly N constraints instead of a model.
+    #[arg(long, value_name = "N", conflicts_with = "model")]
+    pub synthetic: Option<usize>,
 }
 
 /// Everything `zkid bench --json` reports. Times in milliseconds, sizes in bytes.
@@ -88,8 +116,24 @@ pub struct BenchReport {
     pub proof_bytes: usize,
     /// Proof envelope JSON size.
     pub proof_json_bytes: usize,
-    /// Peak resident set size of the process (`VmHWM`), `null` where unavailable.
+    /// Peak resident set size of the process (`VmHWM`, setup included), `null` where
+    /// unavailable.
     pub peak_rss_bytes: Option<u64>,
+    /// `model` or `synthetic`.
+    pub circuit: &'static str,
+    /// Peak resident set size while zkid's prover ran (high-water mark reset after setup),
+    /// `null` where unavailable.
+    pub prove_peak_rss_bytes: Option<u64>,
+    /// Median whole-proof time of stock ark-groth16 on the same statement (`--stock`).
+    pub stock_prove_ms: Option<f64>,
+    /// `stock_prove_ms` per constraint, in microseconds.
+    pub stock_us_per_constraint: Option<f64>,
+    /// `stock_prove_ms / prove_ms`: how many times faster zkid's prover is.
+    pub speedup_vs_stock: Option<f64>,
+    /// Peak resident set size while stock ark-groth16 ran (high-water mark reset before it).
+    pub stock_peak_rss_bytes: Option<u64>,
+    /// The plot written (`--plot`).
+    pub plot: Option<String>,
 }
 
 /// Median of durations, in milliseconds (0 for none).
@@ -109,6 +153,12 @@ pub fn peak_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
     kb.checked_mul(1024)
+}
+
+/// Resets the kernel's peak-RSS mark to the current RSS (Linux `clear_refs` value 5);
+/// whether it worked.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// The fixed bench input: zeros clamped into the input tensor's quantized range.
@@ -152,16 +202,162 @@ fn bench_enrollment(
     biometric::Enrollment::from_template(model, template, statement::random_nonce()).map(Some)
 }
 
+/// The match threshold a bench proves with: open-iris's default for iris codes, capped at
+/// the statement's largest meaningful value for embeddings.
+fn bench_tau(model: &LoadedModel) -> u64 {
+    biometric::IRIS_TAU_DEFAULT.min(zkid_circuits::statement::matching::max_tau(&model.model))
+}
+
+/// Seed of the synthetic circuit's witness in run `i` (fixed: runs are reproducible).
+fn synthetic_seed(i: usize) -> u64 {
+    0x7a6b_6964 + i as u64
+}
+
+/// What is benched: a statement over a model, or a synthetic circuit.
+enum Target {
+    /// A statement over a compiled model, on the bench input.
+    Model {
+        /// The model.
+        model: Box<LoadedModel>,
+        /// The statement.
+        statement: Statement,
+        /// The fixed bench input.
+        input: QTensor,
+        /// For `match`: the input's own template, enrolled once.
+        enrolled: Option<biometric::Enrollment>,
+    },
+    /// [`Synthetic`] of this many constraints.
+    Synthetic(usize),
+}
+
+impl Target {
+    fn new(args: &Args) -> Result<Self> {
+        if let Some(n) = args.synthetic {
+            Synthetic::setup(n).map_err(|e| anyhow!(crate::BadInput(format!("--synthetic: {e}"))))?;
+            return Ok(Target::Synthetic(n));
+        }
+        let path = args.model.as_deref().ok_or_else(|| anyhow!(crate::BadInput("no model given".into())))?;
+        let statement = args.statement.statement();
+        let model = load_model(path)?;
+        let input = bench_input(&model)?;
+        let enrolled = bench_enrollment(&model, statement, &input)?;
+        Ok(Target::Model { model: Box::new(model), statement, input, enrolled })
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Target::Model { model, .. } => model.model.meta().name.clone(),
+            Target::Synthetic(_) => "synthetic".into(),
+        }
+    }
+
+    fn statement_id(&self) -> String {
+        match self {
+            Target::Model { statement, .. } => statement.id(),
+            Target::Synthetic(n) => format!("synthetic(constraints={n})"),
+        }
+    }
+
+    /// The digest key files and envelopes carry (zeros for a synthetic circuit).
+    fn digest(&self) -> ModelDigest {
+        match self {
+            Target::Model { model, .. } => model.digest,
+            Target::Synthetic(_) => ModelDigest([0; 32]),
+        }
+    }
+
+    fn setup(&self) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
+        match self {
+            Target::Model { model, statement, .. } => Ok(statement::setup(model, *statement, &mut OsRng)?),
+            Target::Synthetic(n) => {
+                let circuit = Synthetic::setup(*n).map_err(|e| anyhow!("{e}"))?;
+                let (pk, vk) = zkid_prover::setup_dev(circuit, &mut OsRng)?;
+                let id = self.statement_id();
+                Ok((ProvingKeyFile::new(pk, self.digest(), id.clone())?, VerifyingKeyFile::new(vk, self.digest(), id)?))
+            }
+        }
+    }
+
+    fn setup_constraints(&self) -> Result<u64> {
+        match self {
+            Target::Model { model, statement, .. } => count_constraints(model, *statement),
+            Target::Synthetic(n) => Ok(*n as u64),
+        }
+    }
+
+    /// Witness generation alone: integer inference, or drawing the synthetic bytes.
+    fn witness(&self, run: usize) -> Result<Duration> {
+        let start = Instant::now();
+        match self {
+            Target::Model { model, input, .. } => {
+                model.model.infer(input).context("integer inference failed on the bench input")?;
+            }
+            Target::Synthetic(n) => {
+                Synthetic::random(*n, synthetic_seed(run)).map_err(|e| anyhow!("{e}"))?;
+            }
+        }
+        Ok(start.elapsed())
+    }
+
+    /// A proof with zkid's prover, as an envelope.
+    fn prove(&self, pk: &ProvingKeyFile, run: usize, nonce: zkid_prover::Fr) -> Result<Proved> {
+        let (envelope, report) = match self {
+            Target::Model { model, statement, input, enrolled } => {
+                prove_statement(model, pk, *statement, input, enrolled.as_ref(), nonce)?
+            }
+            Target::Synthetic(n) => {
+                let circuit = Synthetic::random(*n, synthetic_seed(run)).map_err(|e| anyhow!("{e}"))?;
+                let report = zkid_prover::groth16::prove_recorded(&pk.key, circuit, &mut OsRng, &mut NoObserver)?;
+                let envelope = self.envelope(pk, report.proof.clone(), report.public_inputs.clone());
+                (envelope, report)
+            }
+        };
+        Ok(Proved { envelope, report })
+    }
+
+    /// A proof with stock ark-groth16, as an envelope.
+    fn prove_stock(&self, pk: &ProvingKeyFile, run: usize, nonce: zkid_prover::Fr) -> Result<ProofEnvelope> {
+        match self {
+            Target::Model { model, input, enrolled, .. } => {
+                let matching = enrolled.as_ref().map(|e| MatchArgs { enrolled: e, tau: bench_tau(model) });
+                let p = stock::stock_prove_statement(model, pk, input, matching, nonce, &mut OsRng)?;
+                Ok(ProofEnvelope::new(pk, model, p.proof, p.public_inputs))
+            }
+            Target::Synthetic(n) => {
+                let circuit = Synthetic::random(*n, synthetic_seed(run)).map_err(|e| anyhow!("{e}"))?;
+                let public = circuit.public_inputs().unwrap_or_default();
+                let proof = stock::stock_prove(&pk.key, circuit, &mut OsRng)?;
+                Ok(self.envelope(pk, proof, public))
+            }
+        }
+    }
+
+    fn envelope(&self, pk: &ProvingKeyFile, proof: zkid_prover::Proof, public: Vec<zkid_prover::Fr>) -> ProofEnvelope {
+        ProofEnvelope {
+            proof,
+            public_signals: public,
+            model_digest: self.digest(),
+            statement: pk.header.statement_id.clone(),
+            vk_digest: pk.header.vk_digest,
+        }
+    }
+
+    /// The nonce to check at verification (the synthetic circuit has none).
+    fn expected_nonce(&self, nonce: zkid_prover::Fr) -> Option<zkid_prover::Fr> {
+        matches!(self, Target::Model { .. }).then_some(nonce)
+    }
+}
+
 /// A proof of `statement` on `input` (a `match` against `enrolled`).
-fn prove(
+fn prove_statement(
     model: &LoadedModel,
     pk: &ProvingKeyFile,
     statement: Statement,
     input: &zkid_core::QTensor,
     enrolled: Option<&biometric::Enrollment>,
     nonce: zkid_prover::Fr,
-) -> zkid_prover::Result<Proved> {
-    let (envelope, report) = match statement {
+) -> zkid_prover::Result<(ProofEnvelope, zkid_prover::ProveReport)> {
+    Ok(match statement {
         Statement::Infer(_) => {
             let p = prove_infer(model, pk, input, nonce, &mut OsRng, &mut NoObserver)?;
             (p.envelope, p.report)
@@ -173,17 +369,24 @@ fn prove(
         Statement::Match(_) => {
             let enrolled = enrolled
                 .ok_or_else(|| zkid_prover::ProverError::InvalidInput("a match bench needs an enrollment".into()))?;
-            let tau = biometric::IRIS_TAU_DEFAULT.min(zkid_circuits::statement::matching::max_tau(&model.model));
-            let p = biometric::prove_match(model, pk, input, enrolled, tau, nonce, &mut OsRng, &mut NoObserver)?;
+            let p = biometric::prove_match(
+                model,
+                pk,
+                input,
+                enrolled,
+                bench_tau(model),
+                nonce,
+                &mut OsRng,
+                &mut NoObserver,
+            )?;
             (p.envelope, p.report)
         }
-    };
-    Ok(Proved { envelope, report })
+    })
 }
 
 /// What one bench proof returns.
 struct Proved {
-    envelope: zkid_prover::ProofEnvelope,
+    envelope: ProofEnvelope,
     report: zkid_prover::ProveReport,
 }
 
@@ -192,18 +395,19 @@ pub fn run(args: &Args) -> Result<()> {
     if args.runs == 0 {
         return Err(anyhow!(crate::BadInput("--runs must be at least 1".into())));
     }
-    let statement = args.statement.statement();
-    let model = load_model(&args.model)?;
-    let input = bench_input(&model)?;
+    if let Some(p) = &args.plot {
+        plot::format_of(p).map_err(|e| anyhow!(crate::BadInput(e.to_string())))?;
+    }
+    let target = Target::new(args)?;
     let quiet = args.json;
 
     let bar = ui::spinner("dev setup", quiet);
     let start = Instant::now();
-    let keys = statement::setup(&model, statement, &mut OsRng);
+    let keys = target.setup();
     let setup_time = start.elapsed();
     bar.finish_and_clear();
     let (pk, vk) = keys.context("dev setup failed")?;
-    let setup_constraints = count_constraints(&model, statement)?;
+    let setup_constraints = target.setup_constraints()?;
 
     // Key files: save, then load back as a device and a verifier would.
     let scratch = Scratch::new()?;
@@ -225,7 +429,8 @@ pub fn run(args: &Args) -> Result<()> {
     let vk_load = start.elapsed();
     let vk_json_bytes = vk.key.to_snarkjs_string().len() as u64;
 
-    let enrolled = bench_enrollment(&model, statement, &input)?;
+    let mut process_peak = peak_rss_bytes();
+    let tracked = reset_peak_rss();
     let mut witness = Vec::with_capacity(args.runs);
     let mut phases: BTreeMap<&'static str, Vec<Duration>> = BTreeMap::new();
     let mut msm = Vec::with_capacity(args.runs);
@@ -235,15 +440,12 @@ pub fn run(args: &Args) -> Result<()> {
     let mut proof_json_bytes = 0;
     let bar = ui::progress("proving", quiet);
     bar.set_length(args.runs as u64);
-    for _ in 0..args.runs {
-        // Inference alone: the witness record the circuit is filled from.
-        let start = Instant::now();
-        model.model.infer(&input).context("integer inference failed on the bench input")?;
-        witness.push(start.elapsed());
+    for run in 0..args.runs {
+        witness.push(target.witness(run)?);
 
         let nonce = statement::random_nonce();
         let start = Instant::now();
-        let proved = prove(&model, &pk, statement, &input, enrolled.as_ref(), nonce).context("proving failed")?;
+        let proved = target.prove(&pk, run, nonce).context("proving failed")?;
         totals.push(start.elapsed());
         let t = &proved.report.timings;
         for p in ProvePhase::ALL {
@@ -254,7 +456,8 @@ pub fn run(args: &Args) -> Result<()> {
         proof_json_bytes = proved.envelope.to_json_string().len();
 
         let start = Instant::now();
-        let ok = verify_envelope(&vk_loaded, &proved.envelope, Some(nonce)).context("verification failed")?;
+        let ok = verify_envelope(&vk_loaded, &proved.envelope, target.expected_nonce(nonce))
+            .context("verification failed")?;
         verifies.push(start.elapsed());
         if !ok {
             return Err(anyhow!("a freshly made proof did not verify"));
@@ -263,12 +466,41 @@ pub fn run(args: &Args) -> Result<()> {
     }
     bar.finish_and_clear();
     let shape = shape.ok_or_else(|| anyhow!("no proof was made"))?;
+    let prove_peak = if tracked { peak_rss_bytes() } else { None };
+    process_peak = process_peak.max(peak_rss_bytes());
+
+    let (mut stock_ms, mut stock_peak) = (None, None);
+    if args.stock {
+        let tracked = reset_peak_rss();
+        let bar = ui::progress("stock ark-groth16", quiet);
+        bar.set_length(args.runs as u64);
+        let mut times = Vec::with_capacity(args.runs);
+        for run in 0..args.runs {
+            let nonce = statement::random_nonce();
+            let start = Instant::now();
+            let env = target.prove_stock(&pk, run, nonce).context("stock ark-groth16 proving failed")?;
+            times.push(start.elapsed());
+            if !verify_envelope(&vk_loaded, &env, target.expected_nonce(nonce)).context("verification failed")? {
+                return Err(anyhow!("a stock ark-groth16 proof did not verify"));
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        stock_ms = Some(median_ms(times));
+        stock_peak = if tracked { peak_rss_bytes() } else { None };
+        process_peak = process_peak.max(peak_rss_bytes());
+    }
 
     let prove_ms = median_ms(totals);
-    let report = BenchReport {
-        model: model.model.meta().name.clone(),
-        model_digest: model.digest.to_hex(),
-        statement: statement.id(),
+    let per_constraint =
+        |ms: f64| if shape.num_constraints == 0 { 0.0 } else { ms * 1e3 / shape.num_constraints as f64 };
+    let mut report = BenchReport {
+        model: target.name(),
+        model_digest: match &target {
+            Target::Model { model, .. } => model.digest.to_hex(),
+            Target::Synthetic(_) => String::new(),
+        },
+        statement: target.statement_id(),
         runs: args.runs,
         constraints: shape.num_constraints,
         variables: shape.num_instance_variables + shape.num_witness_variables,
@@ -281,7 +513,7 @@ pub fn run(args: &Args) -> Result<()> {
         prove_phases_ms: phases.into_iter().map(|(k, v)| (k, median_ms(v))).collect(),
         msm_total_ms: median_ms(msm),
         prove_ms,
-        us_per_constraint: if shape.num_constraints == 0 { 0.0 } else { prove_ms * 1e3 / shape.num_constraints as f64 },
+        us_per_constraint: per_constraint(prove_ms),
         verify_ms: median_ms(verifies),
         proving_key_bytes,
         proving_key_uncompressed_bytes: pk_uncompressed,
@@ -292,14 +524,50 @@ pub fn run(args: &Args) -> Result<()> {
         verifying_key_load_ms: ui::millis(vk_load),
         proof_bytes: PROOF_BYTES,
         proof_json_bytes,
-        peak_rss_bytes: peak_rss_bytes(),
+        peak_rss_bytes: process_peak,
+        circuit: match target {
+            Target::Model { .. } => "model",
+            Target::Synthetic(_) => "synthetic",
+        },
+        prove_peak_rss_bytes: prove_peak,
+        stock_prove_ms: stock_ms,
+        stock_us_per_constraint: stock_ms.map(per_constraint),
+        speedup_vs_stock: stock_ms.map(|s| if prove_ms > 0.0 { s / prove_ms } else { 0.0 }),
+        stock_peak_rss_bytes: stock_peak,
+        plot: None,
     };
+    if let Some(path) = &args.plot {
+        plot::draw(path, &plot_title(&report), &plot_bars(&report))?;
+        report.plot = Some(path.display().to_string());
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
     print_report(&report);
     Ok(())
+}
+
+fn plot_title(r: &BenchReport) -> String {
+    format!("{} {}: {} constraints, prove time per phase (median of {})", r.model, r.statement, r.constraints, r.runs)
+}
+
+/// zkid's bar (phases, and what the phases leave out: inference and glue) and the stock bar.
+fn plot_bars(r: &BenchReport) -> Vec<plot::Bar> {
+    let mut segments: Vec<(String, f64)> = ProvePhase::ALL
+        .iter()
+        .map(|p| (p.name().to_string(), r.prove_phases_ms.get(p.name()).copied().unwrap_or_default()))
+        .collect();
+    let phases: f64 = segments.iter().map(|(_, v)| v).sum();
+    segments.push(("other (inference, glue)".into(), (r.prove_ms - phases).max(0.0)));
+    let mut bars = vec![plot::Bar { label: "zkid".into(), segments }];
+    if let Some(s) = r.stock_prove_ms {
+        bars.push(plot::Bar {
+            label: "stock ark-groth16".into(),
+            segments: vec![("stock ark-groth16 (whole proof)".into(), s)],
+        });
+    }
+    bars
 }
 
 fn ms(v: f64) -> String {
@@ -343,5 +611,19 @@ fn print_report(r: &BenchReport) {
     match r.peak_rss_bytes {
         Some(b) => println!("peak RSS: {}", ui::bytes(b)),
         None => println!("peak RSS: unavailable on this platform"),
+    }
+    if let Some(b) = r.prove_peak_rss_bytes {
+        println!("peak RSS while proving: {}", ui::bytes(b));
+    }
+    if let (Some(s), Some(x)) = (r.stock_prove_ms, r.speedup_vs_stock) {
+        let rss = r.stock_peak_rss_bytes.map(|b| format!(", peak RSS {}", ui::bytes(b))).unwrap_or_default();
+        println!(
+            "stock ark-groth16: {} ({:.2} µs/constraint{rss}); zkid is {x:.2}x faster",
+            ms(s),
+            s * 1e3 / r.constraints.max(1) as f64
+        );
+    }
+    if let Some(p) = &r.plot {
+        println!("wrote {p}");
     }
 }
