@@ -83,7 +83,7 @@ pub fn stock_prove_statement<R: RngCore + CryptoRng>(
 
 /// The full assignment `z = (1, public inputs…, witness…)` of `statement` over `model` on
 /// `input`, in the variable order of the statement's R1CS (what `zkid export r1cs` writes),
-/// checked to satisfy every constraint.
+/// checked to satisfy every constraint; and the public inputs (`z[1..=n]`).
 pub fn statement_assignment<R: RngCore + CryptoRng>(
     model: &LoadedModel,
     statement: Statement,
@@ -91,8 +91,8 @@ pub fn statement_assignment<R: RngCore + CryptoRng>(
     matching: Option<MatchArgs<'_>>,
     nonce: Fr,
     rng: &mut R,
-) -> Result<Vec<Fr>> {
-    with_statement_circuit(model, statement, input, matching, nonce, rng, |circuit, _| {
+) -> Result<(Vec<Fr>, Vec<Fr>)> {
+    with_statement_circuit(model, statement, input, matching, nonce, rng, |circuit, public| {
         // The same synthesis settings as key generation and `export r1cs`, so the variable
         // order is the same.
         let cs = ConstraintSystem::<Fr>::new_ref();
@@ -103,7 +103,10 @@ pub fn statement_assignment<R: RngCore + CryptoRng>(
         if let Some(constraint) = r1cs.first_unsatisfied(&r1cs.z) {
             return Err(ProverError::Unsatisfied { constraint });
         }
-        Ok(r1cs.z)
+        if r1cs.z.get(1..=public.len()) != Some(public.as_slice()) {
+            return Err(ProverError::InvalidInput("the assignment does not start with the public inputs".into()));
+        }
+        Ok((r1cs.z, public))
     })
 }
 

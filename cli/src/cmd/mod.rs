@@ -11,6 +11,9 @@ pub mod export;
 pub mod export_r1cs;
 pub mod export_snarkjs;
 pub mod export_solidity;
+pub mod export_wtns;
+#[cfg(feature = "interop")]
+pub mod export_zkey;
 pub mod identity;
 #[cfg(feature = "interop")]
 pub mod import_zkey;
@@ -26,6 +29,8 @@ pub mod without_interop;
 pub use without_interop as export_r1cs;
 #[cfg(not(feature = "interop"))]
 pub use without_interop as import_zkey;
+#[cfg(not(feature = "interop"))]
+pub use without_interop as export_zkey;
 
 use crate::BadInput;
 use anyhow::{Context, Result};
