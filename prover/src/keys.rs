@@ -1,17 +1,17 @@
 //! Proving and verifying keys, and the key file container.
 //!
-//! # File layout (version 1, all integers little-endian)
+//! # File layout (version 2, all integers little-endian)
 //!
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic: `ZKIDPKEY` (proving key) or `ZKIDVKEY` (verifying key) |
-//! | 8 | 2 | format version (`1`) |
+//! | 8 | 2 | format version (`2`; version 1 stored proving keys in arkworks' layout) |
 //! | 10 | 32 | model digest (`zkid_core::ModelDigest`, SHA-256 of the `.zkm`) |
 //! | 42 | 32 | verifying-key digest: SHA-256 of the VK's compressed arkworks bytes |
 //! | 74 | 2 | length `k` of the statement id (≤ 256) |
 //! | 76 | k | statement id, UTF-8 (e.g. `infer`, `enroll`, `match`) |
 //! | 76+k | 8 | payload length `p` |
-//! | 84+k | p | payload: arkworks **uncompressed** serialization of the key |
+//! | 84+k | p | payload: a proving key as raw points ([`crate::key_layout`]); a verifying key in arkworks' **uncompressed** serialization |
 //! | 84+k+p | 32 | SHA-256 of every byte before it |
 //!
 //! Loading checks, in order: magic, version, lengths (truncation, trailing bytes), the
@@ -39,9 +39,10 @@ use ring::digest::{Context, SHA256};
 use zkid_core::ModelDigest;
 
 use crate::error::{KeyKind, ProverError, Result};
+use crate::key_layout;
 
 /// Key file format version this build writes and reads.
-pub const KEY_FORMAT_VERSION: u16 = 1;
+pub const KEY_FORMAT_VERSION: u16 = 2;
 /// Longest statement id a key file may carry, in bytes.
 pub const MAX_STATEMENT_ID_LEN: usize = 256;
 
@@ -189,7 +190,7 @@ mod sealed {
 }
 
 /// A key type that can live in a key file: [`ProvingKey`] or [`VerifyingKey`] (sealed).
-pub trait KeyPayload: sealed::Sealed + Sized {
+pub trait KeyPayload: sealed::Sealed + Sized + Send {
     /// Which kind of key this is.
     const KIND: KeyKind;
     #[doc(hidden)]
@@ -212,19 +213,14 @@ impl KeyPayload for ProvingKey {
         self.verifying_key().digest()
     }
     fn payload_len(&self) -> usize {
-        self.uncompressed_size()
+        key_layout::len(&self.0)
     }
     fn write_payload<W: Write>(&self, w: W) -> Result<()> {
-        self.0.serialize_uncompressed(w).map_err(serialize_error)
+        key_layout::write(&self.0, w)
     }
-    fn read_payload(mut bytes: &[u8]) -> Result<Self> {
+    fn read_payload(bytes: &[u8]) -> Result<Self> {
         // Unchecked on purpose (see module docs): integrity comes from the SHA-256.
-        let pk = ark_groth16::ProvingKey::<Bn254>::deserialize_with_mode(&mut bytes, Compress::No, Validate::No)
-            .map_err(key_format)?;
-        if !bytes.is_empty() {
-            return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", bytes.len())));
-        }
-        Ok(Self(pk))
+        key_layout::read(bytes).map(Self)
     }
 }
 
@@ -443,20 +439,27 @@ impl<K: KeyPayload> KeyFile<K> {
         // `needed == bytes.len()`, so this fits in usize.
         let digest_at = bytes.len() - DIGEST_LEN;
 
-        let mut ctx = Context::new(&SHA256);
-        ctx.update(&bytes[..digest_at]);
-        if ctx.clone().finish().as_ref() != &bytes[digest_at..] {
-            return Err(ProverError::KeyDigestMismatch);
-        }
-        if let Some(expected) = pin {
-            ctx.update(&bytes[digest_at..]);
-            let whole = ctx.finish();
-            if whole.as_ref() != expected {
-                return Err(ProverError::KeyPinMismatch { expected: hex(expected), found: hex(whole.as_ref()) });
+        // The digest and the decoding run side by side (two cores: a large proving key loads
+        // in about the time of its SHA-256); a digest failure wins over whatever the
+        // decoder made of the bytes.
+        let check_digest = || -> Result<()> {
+            let mut ctx = Context::new(&SHA256);
+            ctx.update(&bytes[..digest_at]);
+            if ctx.clone().finish().as_ref() != &bytes[digest_at..] {
+                return Err(ProverError::KeyDigestMismatch);
             }
-        }
-
-        let key = K::read_payload(&bytes[payload_at..digest_at])?;
+            if let Some(expected) = pin {
+                ctx.update(&bytes[digest_at..]);
+                let whole = ctx.finish();
+                if whole.as_ref() != expected {
+                    return Err(ProverError::KeyPinMismatch { expected: hex(expected), found: hex(whole.as_ref()) });
+                }
+            }
+            Ok(())
+        };
+        let (digest, key) = rayon::join(check_digest, || K::read_payload(&bytes[payload_at..digest_at]));
+        digest?;
+        let key = key?;
         if key.vk_digest() != vk_digest {
             return Err(ProverError::KeyFormat("header's verifying-key digest does not match the key".into()));
         }

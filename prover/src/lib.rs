@@ -42,6 +42,7 @@ pub mod device;
 pub mod error;
 pub mod groth16;
 pub mod json;
+mod key_layout;
 pub mod keys;
 pub mod proof;
 pub mod reduction;

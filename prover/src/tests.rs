@@ -511,7 +511,7 @@ fn corrupt_key_files_give_typed_errors() {
     type Check = fn(&ProverError) -> bool;
     let truncated: Check = |e| matches!(e, ProverError::KeyTruncated { .. });
     let magic: Check = |e| matches!(e, ProverError::KeyBadMagic { expected: KeyKind::Proving });
-    let version: Check = |e| matches!(e, ProverError::KeyUnsupportedVersion { found: 2, supported: 1 });
+    let version: Check = |e| matches!(e, ProverError::KeyUnsupportedVersion { found: 1 | 3, supported: 2 });
     let digest: Check = |e| matches!(e, ProverError::KeyDigestMismatch);
     let format: Check = |e| matches!(e, ProverError::KeyFormat(_));
     let pin: Check = |e| matches!(e, ProverError::KeyPinMismatch { .. });
@@ -528,7 +528,8 @@ fn corrupt_key_files_give_typed_errors() {
         ("wrong magic", flip(0), magic),
         ("not a key", b"hello world, this is not a key file at all".repeat(3), magic),
         ("verifying key file", vk_good.clone(), magic),
-        ("version 2", reseal(with(&|b| b[8] = 2)), version),
+        ("version 1 (arkworks payload)", reseal(with(&|b| b[8] = 1)), version),
+        ("version 3", reseal(with(&|b| b[8] = 3)), version),
         ("flipped model digest", flip(12), digest),
         ("flipped payload byte", flip(payload_at + 100), digest),
         ("flipped digest byte", flip(n - 1), digest),

@@ -1,0 +1,247 @@
+//! The proving-key payload of a key file (format version 2): the points as raw Montgomery
+//! limbs, so that loading is a parallel copy, not a field conversion per coordinate.
+//!
+//! arkworks' uncompressed serialization writes every coordinate in canonical form, so
+//! reading it costs a Montgomery multiplication per coordinate (two per G1 point, four per
+//! G2 point: about half of a 400 MB key's load time). This layout stores the in-memory
+//! representation instead (`Fp::0`, four little-endian `u64` limbs per base-field element;
+//! the limbs are `u64` on every target, so the bytes are the same on x86_64, aarch64 and
+//! wasm32):
+//!
+//! | field | bytes |
+//! |---|---|
+//! | verifying key | arkworks uncompressed serialization (small) |
+//! | `beta_g1`, `delta_g1` | 64 each |
+//! | `a_query`, `b_g1_query` (G1), `b_g2_query` (G2), `h_query`, `l_query` (G1) | `u64` count, then 64 (G1) or 128 (G2) bytes per point |
+//!
+//! A G1 point is `x ‖ y` and a G2 point `x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1`; the point at infinity
+//! is all zero bytes (`(0, 0)` is on neither curve: `0 ≠ 0 + 3`). Points are read without
+//! curve or subgroup checks: the key file's SHA-256 is their integrity check (see
+//! [`crate::keys`]). Limb values are not reduced either; a limb pattern no honest writer
+//! produces can only give proofs that fail the prover's own verification.
+
+use std::io::Write;
+
+use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G2Affine};
+use ark_ec::AffineRepr;
+use ark_ff::{BigInt, Fp};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use rayon::prelude::*;
+
+use crate::error::{ProverError, Result};
+
+/// Bytes of one base-field element.
+const FQ: usize = 32;
+/// Bytes of one G1 point.
+const G1: usize = 2 * FQ;
+/// Bytes of one G2 point.
+const G2: usize = 4 * FQ;
+
+type ArkProvingKey = ark_groth16::ProvingKey<Bn254>;
+
+/// Size of the payload [`write`] produces.
+pub(crate) fn len(pk: &ArkProvingKey) -> usize {
+    pk.vk.serialized_size(Compress::No)
+        + 2 * G1
+        + 5 * 8
+        + G1 * (pk.a_query.len() + pk.b_g1_query.len() + pk.h_query.len() + pk.l_query.len())
+        + G2 * pk.b_g2_query.len()
+}
+
+fn fq_bytes(x: &Fq, out: &mut [u8]) {
+    for (limb, chunk) in x.0.0.iter().zip(out.chunks_exact_mut(8)) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+}
+
+fn fq_from(bytes: &[u8]) -> Fq {
+    let mut limbs = [0u64; 4];
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(b);
+    }
+    Fp::new_unchecked(BigInt(limbs))
+}
+
+fn g1_bytes(p: &G1Affine) -> [u8; G1] {
+    let mut out = [0u8; G1];
+    if !p.is_zero() {
+        fq_bytes(&p.x, &mut out[..FQ]);
+        fq_bytes(&p.y, &mut out[FQ..]);
+    }
+    out
+}
+
+fn g2_bytes(p: &G2Affine) -> [u8; G2] {
+    let mut out = [0u8; G2];
+    if !p.is_zero() {
+        for (i, c) in [p.x.c0, p.x.c1, p.y.c0, p.y.c1].iter().enumerate() {
+            fq_bytes(c, &mut out[i * FQ..(i + 1) * FQ]);
+        }
+    }
+    out
+}
+
+fn g1_from(bytes: &[u8]) -> G1Affine {
+    if bytes.iter().all(|&b| b == 0) {
+        return G1Affine::identity();
+    }
+    G1Affine::new_unchecked(fq_from(&bytes[..FQ]), fq_from(&bytes[FQ..G1]))
+}
+
+fn g2_from(bytes: &[u8]) -> G2Affine {
+    if bytes.iter().all(|&b| b == 0) {
+        return G2Affine::identity();
+    }
+    let c = |i: usize| fq_from(&bytes[i * FQ..(i + 1) * FQ]);
+    G2Affine::new_unchecked(Fq2::new(c(0), c(1)), Fq2::new(c(2), c(3)))
+}
+
+/// Writes `pk` in this layout.
+pub(crate) fn write<W: Write>(pk: &ArkProvingKey, mut w: W) -> Result<()> {
+    pk.vk.serialize_uncompressed(&mut w).map_err(|e| match e {
+        ark_serialize::SerializationError::IoError(io) => ProverError::Io(io),
+        other => ProverError::KeyFormat(other.to_string()),
+    })?;
+    w.write_all(&g1_bytes(&pk.beta_g1))?;
+    w.write_all(&g1_bytes(&pk.delta_g1))?;
+    let g1_section = |w: &mut W, points: &[G1Affine]| -> Result<()> {
+        w.write_all(&(points.len() as u64).to_le_bytes())?;
+        points.iter().try_for_each(|p| w.write_all(&g1_bytes(p)))?;
+        Ok(())
+    };
+    g1_section(&mut w, &pk.a_query)?;
+    g1_section(&mut w, &pk.b_g1_query)?;
+    w.write_all(&(pk.b_g2_query.len() as u64).to_le_bytes())?;
+    pk.b_g2_query.iter().try_for_each(|p| w.write_all(&g2_bytes(p)))?;
+    g1_section(&mut w, &pk.h_query)?;
+    g1_section(&mut w, &pk.l_query)?;
+    Ok(())
+}
+
+/// Reads the bytes left of a payload, section by section.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
+        if self.rest.len() < n {
+            return Err(ProverError::KeyFormat(format!(
+                "proving key ends inside {what}: {n} bytes needed, {} left",
+                self.rest.len()
+            )));
+        }
+        let (head, tail) = self.rest.split_at(n);
+        self.rest = tail;
+        Ok(head)
+    }
+
+    /// A `u64` count followed by that many `size`-byte points.
+    fn section(&mut self, size: usize, what: &str) -> Result<&'a [u8]> {
+        let mut count = [0u8; 8];
+        count.copy_from_slice(self.take(8, what)?);
+        let count = u64::from_le_bytes(count);
+        // A forged count cannot overflow: compare in u64 against what is left.
+        if count.saturating_mul(size as u64) > self.rest.len() as u64 {
+            return Err(ProverError::KeyFormat(format!(
+                "{what} claims {count} points, more than the {} bytes left hold",
+                self.rest.len()
+            )));
+        }
+        self.take(count as usize * size, what)
+    }
+}
+
+fn g1_points(bytes: &[u8]) -> Vec<G1Affine> {
+    bytes.par_chunks_exact(G1).map(g1_from).collect()
+}
+
+/// Reads a payload written by [`write`] (the verifying key is read unchecked too: the
+/// file's digest covers it, and verification uses the separately validated verifying-key
+/// file).
+pub(crate) fn read(bytes: &[u8]) -> Result<ArkProvingKey> {
+    let mut rest = bytes;
+    let vk = ark_groth16::VerifyingKey::<Bn254>::deserialize_with_mode(&mut rest, Compress::No, Validate::No)
+        .map_err(|e| ProverError::KeyFormat(e.to_string()))?;
+    let mut r = Reader { rest };
+    let beta_g1 = g1_from(r.take(G1, "beta_g1")?);
+    let delta_g1 = g1_from(r.take(G1, "delta_g1")?);
+    let a = r.section(G1, "the A query")?;
+    let b1 = r.section(G1, "the B query (G1)")?;
+    let b2 = r.section(G2, "the B query (G2)")?;
+    let h = r.section(G1, "the H query")?;
+    let l = r.section(G1, "the L query")?;
+    if !r.rest.is_empty() {
+        return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", r.rest.len())));
+    }
+    let ((a_query, b_g1_query), (b_g2_query, (h_query, l_query))) = rayon::join(
+        || (g1_points(a), g1_points(b1)),
+        || (b2.par_chunks_exact(G2).map(g2_from).collect(), rayon::join(|| g1_points(h), || g1_points(l))),
+    );
+    Ok(ArkProvingKey { vk, beta_g1, delta_g1, a_query, b_g1_query, b_g2_query, h_query, l_query })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_std::UniformRand;
+    use rand::SeedableRng;
+
+    fn sample(n: usize) -> ArkProvingKey {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+        let g1 = |rng: &mut rand_chacha::ChaCha20Rng, k: usize| -> Vec<G1Affine> {
+            (0..k).map(|i| if i == 1 { G1Affine::identity() } else { G1Affine::rand(rng) }).collect()
+        };
+        let vk = ark_groth16::VerifyingKey::<Bn254> {
+            alpha_g1: G1Affine::rand(&mut rng),
+            beta_g2: G2Affine::rand(&mut rng),
+            gamma_g2: G2Affine::rand(&mut rng),
+            delta_g2: G2Affine::rand(&mut rng),
+            gamma_abc_g1: g1(&mut rng, 3),
+        };
+        ArkProvingKey {
+            vk,
+            beta_g1: G1Affine::rand(&mut rng),
+            delta_g1: G1Affine::generator(),
+            a_query: g1(&mut rng, n),
+            b_g1_query: g1(&mut rng, n),
+            b_g2_query: (0..n).map(|i| if i == 0 { G2Affine::identity() } else { G2Affine::rand(&mut rng) }).collect(),
+            h_query: g1(&mut rng, 8),
+            l_query: g1(&mut rng, n - 2),
+        }
+    }
+
+    #[test]
+    fn round_trips_with_identities() {
+        let pk = sample(9);
+        let mut bytes = Vec::new();
+        write(&pk, &mut bytes).unwrap();
+        assert_eq!(bytes.len(), len(&pk));
+        assert_eq!(read(&bytes).unwrap(), pk);
+    }
+
+    #[test]
+    fn truncated_or_padded_payloads_are_key_format_errors() {
+        let pk = sample(5);
+        let mut bytes = Vec::new();
+        write(&pk, &mut bytes).unwrap();
+        for cut in [0, 10, bytes.len() / 2, bytes.len() - 1] {
+            assert!(matches!(read(&bytes[..cut]), Err(ProverError::KeyFormat(_))), "cut at {cut}");
+        }
+        let mut long = bytes.clone();
+        long.push(0);
+        assert!(matches!(read(&long), Err(ProverError::KeyFormat(m)) if m.contains("unread")));
+    }
+
+    #[test]
+    fn a_forged_count_is_refused_without_allocating() {
+        let pk = sample(4);
+        let mut bytes = Vec::new();
+        write(&pk, &mut bytes).unwrap();
+        let at = pk.vk.serialized_size(Compress::No) + 2 * G1;
+        bytes[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(read(&bytes), Err(ProverError::KeyFormat(m)) if m.contains("claims")));
+    }
+}
