@@ -4,6 +4,8 @@
 //!   (which includes the Python, Kotlin and C binding tests), the wasm package in Node and
 //!   headless Chromium, and the aarch64 build of core + prover under qemu.
 //! * `cargo xtask ci` — what CI runs (`.ci/run`); the same as `test`.
+//! * `cargo xtask bench [--compare] [--quick]` — the benchmark suite (`zkid bench --stock`
+//!   per statement; with `--compare` snarkjs and ezkl on the same circuits and models).
 //! * `cargo xtask demo` — the release demo (`zkid demo`).
 //! * `cargo xtask wasm` — builds the npm package (`wasm/pkg`, release).
 //! * `cargo xtask arm` — cross-builds for aarch64-unknown-linux-gnu and runs the core and
@@ -14,6 +16,7 @@
 //! Every step streams its output and the first failing step stops the run with its name.
 
 mod arm;
+mod bench;
 mod bindings;
 mod size;
 mod wasm;
@@ -61,6 +64,9 @@ tasks:
   test      fmt --check, clippy -D warnings, cargo test --profile ci (whole workspace, with the
             Python/Kotlin/C binding tests), wasm in Node + headless Chromium, aarch64 under qemu
   ci        what .ci/run runs (the same as test)
+  bench [--compare] [--quick]
+            benchmark suite: zkid vs stock ark-groth16 (and snarkjs, ezkl with --compare);
+            target/bench/results.json and prove.svg
   demo      cargo run --release -p zkid-cli -- demo
   wasm      build the npm package into wasm/pkg (release)
   wasm-test the CI step alone: wasm (ci profile) in Node and headless Chromium
@@ -192,6 +198,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") | Some("ci") if args.len() == 1 => run(&args[0], TEST),
         Some("demo") if args.len() == 1 => run("demo", DEMO),
+        Some("bench") => bench::command(&Ctx::new(), &args[1..]),
         Some("wasm") if args.len() == 1 => run("wasm", &single("wasm", wasm::package)),
         Some("wasm-test") if args.len() == 1 => run("wasm-test", &single("wasm", wasm::test)),
         Some("arm-test") if args.len() == 1 => run("arm-test", &single("arm", arm::test)),
