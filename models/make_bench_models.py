@@ -12,7 +12,8 @@ cost, which depends on shapes and bit widths, not on what the weights learned. I
 data-shaped so calibration ranges are realistic: mnist gets sklearn's 8x8 digits upsampled
 to 28x28, facecnn make_models.py's synthetic faces in three tinted channels.
 
-Same conventions and helpers as make_models.py (opset 13, IR 8, batch 1, tensors "input" /
+Conv nodes spell out strides and pads (ezkl refuses a Conv without them). Same
+conventions and helpers as make_models.py (opset 13, IR 8, batch 1, tensors "input" /
 "output", BLAS on one thread, deterministic files). Each folder gets model.onnx, calib.npy
 (64 samples), sample.npy, sample_expected.npy (onnxruntime) and metrics.json.
 
@@ -52,7 +53,8 @@ def make_mnist():
     w1, b1 = he(rng, (4, 1, 5, 5), 25), bias(rng, 4)
     wf, bf = he(rng, (10, 2304), 2304), bias(rng, 10)
     nodes = [
-        helper.make_node("Conv", ["input", "conv.W", "conv.B"], ["conv"], name="conv", kernel_shape=[5, 5]),
+        helper.make_node("Conv", ["input", "conv.W", "conv.B"], ["conv"], name="conv", kernel_shape=[5, 5],
+                         strides=[1, 1], pads=[0, 0, 0, 0]),
         helper.make_node("Relu", ["conv"], ["relu"], name="relu"),
         helper.make_node("Flatten", ["relu"], ["flat"], name="flatten", axis=1),
         helper.make_node("Gemm", ["flat", "fc.W", "fc.B"], ["output"], name="fc", transB=1),
@@ -73,10 +75,10 @@ def make_facecnn():
     wf, bf = he(rng, (64, 1568), 1568), bias(rng, 64)
     nodes = [
         helper.make_node("Conv", ["input", "conv1.W", "conv1.B"], ["conv1"], name="conv1",
-                         kernel_shape=[3, 3], strides=[2, 2]),
+                         kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 0, 0]),
         helper.make_node("Relu", ["conv1"], ["relu1"], name="relu1"),
         helper.make_node("Conv", ["relu1", "conv2.W", "conv2.B"], ["conv2"], name="conv2",
-                         kernel_shape=[3, 3], strides=[2, 2]),
+                         kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 0, 0]),
         helper.make_node("Relu", ["conv2"], ["relu2"], name="relu2"),
         helper.make_node("Flatten", ["relu2"], ["flat"], name="flatten", axis=1),
         helper.make_node("Gemm", ["flat", "fc.W", "fc.B"], ["output"], name="fc", transB=1),
