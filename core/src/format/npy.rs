@@ -11,13 +11,51 @@ use std::path::Path;
 
 /// Largest array accepted (elements).
 const MAX_ELEMS: u64 = 1 << 28;
+/// Longest header accepted, in bytes: numpy's own default limit (`max_header_size`).
+const MAX_HEADER: usize = 10_000;
+/// Deepest bracket nesting accepted in the header. A plain array's header is a dict holding
+/// one tuple (`{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`): depth 2.
+const MAX_HEADER_NESTING: usize = 2;
 
 fn bad(msg: impl Into<String>) -> CoreError {
     CoreError::Npy(msg.into())
 }
 
+/// Refuses headers npyz's Python-literal parser must never see: it backtracks
+/// exponentially in the nesting depth (30 unclosed `[` took minutes), and numpy itself
+/// refuses headers over [`MAX_HEADER`] bytes. Anything else malformed is left to npyz.
+fn check_header(bytes: &[u8]) -> Result<()> {
+    let (len, at) = match (bytes.get(..6), bytes.get(6)) {
+        (Some(b"\x93NUMPY"), Some(1)) => (bytes.get(8..10).map(|b| usize::from(u16::from_le_bytes([b[0], b[1]]))), 10),
+        (Some(b"\x93NUMPY"), Some(2 | 3)) => {
+            (bytes.get(8..12).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize), 12)
+        }
+        _ => return Ok(()),
+    };
+    let Some(len) = len else { return Ok(()) };
+    if len > MAX_HEADER {
+        return Err(bad(format!("header of {len} bytes, more than the {MAX_HEADER} accepted")));
+    }
+    let text = &bytes[at.min(bytes.len())..(at + len).min(bytes.len())];
+    let mut depth = 0usize;
+    for &c in text {
+        match c {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_HEADER_NESTING {
+                    return Err(bad("header nests brackets deeper than a plain array's header does"));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Parses `.npy` bytes into a float tensor.
 pub fn from_bytes(bytes: &[u8]) -> Result<FTensor> {
+    check_header(bytes)?;
     let file = NpyFile::new(bytes).map_err(|e| bad(format!("invalid header: {e}")))?;
     if file.order() == npyz::Order::Fortran {
         return Err(bad("Fortran-ordered arrays are not supported; save with np.ascontiguousarray"));
@@ -127,6 +165,32 @@ mod tests {
         for cut in 0..b.len() {
             assert!(from_bytes(&b[..cut]).is_err(), "cut at {cut}");
         }
+    }
+
+    /// A v1 `.npy` file with `header` as its header text.
+    fn with_header(header: &str, data: &[u8]) -> Vec<u8> {
+        let mut out = b"\x93NUMPY\x01\x00".to_vec();
+        out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        out.extend_from_slice(header.as_bytes());
+        out.extend_from_slice(data);
+        out
+    }
+
+    /// Found by the `npy` fuzz target: 30 unclosed `[` in the shape kept npyz's parser
+    /// (exponential backtracking) busy for minutes on a 317-byte file.
+    #[test]
+    fn npy_header_with_deeply_nested_brackets_is_refused_at_once() {
+        let nested = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, {}8, 8), }}\n", "[".repeat(30));
+        let start = std::time::Instant::now();
+        let err = from_bytes(&with_header(&nested, &[0; 16])).unwrap_err();
+        assert!(err.to_string().contains("nests brackets"), "{err}");
+        assert!(start.elapsed().as_secs() < 1, "took {:?}", start.elapsed());
+        // The limit leaves real headers alone.
+        let plain = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }\n";
+        assert_eq!(from_bytes(&with_header(plain, &[0; 8])).unwrap().shape(), &[2, 1]);
+        // numpy's header size limit.
+        let long = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }}{}\n", " ".repeat(10_000));
+        assert!(from_bytes(&with_header(&long, &[0; 4])).unwrap_err().to_string().contains("header of"));
     }
 
     #[test]

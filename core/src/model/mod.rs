@@ -9,7 +9,7 @@ pub use ops::{Op, OutputStage};
 
 use crate::quant::requant::MAX_SHIFT;
 use crate::quant::{QuantConfig, QuantParams};
-use crate::tensor::numel;
+use crate::tensor::{checked_numel, numel};
 use serde::{Deserialize, Serialize};
 
 /// Index of a tensor in [`QModel::tensors`].
@@ -315,10 +315,12 @@ fn validate(p: &QModelParts) -> Result<(), String> {
         }
         // Values stay far from i64 limits so sums of a few of them cannot wrap in the
         // circuit's field embedding either.
-        if t.quant.lo < -(1 << 40) || t.quant.hi > (1 << 40) || t.shape.is_empty() || numel(&t.shape) == 0 {
+        if t.quant.lo < -(1 << 40) || t.quant.hi > (1 << 40) || t.shape.is_empty() || t.shape.contains(&0) {
             return Err(format!("tensor `{}` has an unsupported range or an empty shape", t.name));
         }
-        if numel(&t.shape) > 1 << 28 {
+        // Checked: a file's shape can overflow the product, which must not wrap to a small
+        // count (every later `numel` relies on this bound).
+        if checked_numel(&t.shape).is_none_or(|n| n > 1 << 28) {
             return Err(format!("tensor `{}` is too large", t.name));
         }
     }
@@ -369,4 +371,33 @@ fn validate(p: &QModelParts) -> Result<(), String> {
         return Err("the output tensor is never computed".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One tensor, no nodes: the smallest model `validate` accepts.
+    fn single_tensor(shape: Vec<usize>) -> QModelParts {
+        QModelParts {
+            tensors: vec![TensorInfo { name: "x".into(), shape, quant: QuantParams { scale: 1.0, lo: -8, hi: 7 } }],
+            nodes: vec![],
+            input: TensorId(0),
+            output: TensorId(0),
+            preprocess: Preprocess::default(),
+            meta: ModelMeta::default(),
+        }
+    }
+
+    /// Found by the `zkm` fuzz target: `[2^40 + 1, 2^24]` has 2^64 + 2^24 elements, which
+    /// wrapped to 2^24 (under the size limit) in release builds and panicked in debug ones.
+    #[test]
+    fn zkm_shape_whose_element_count_overflows_is_refused() {
+        assert!(QModel::new(single_tensor(vec![4])).is_ok());
+        for shape in [vec![(1 << 40) + 1, 1 << 24], vec![usize::MAX, 2], vec![1 << 32, 1 << 32, 1]] {
+            let err = QModel::new(single_tensor(shape.clone())).expect_err("overflowing shape accepted");
+            assert!(err.contains("too large"), "{shape:?}: {err}");
+        }
+        assert!(QModel::new(single_tensor(vec![usize::MAX, 0])).is_err());
+    }
 }
