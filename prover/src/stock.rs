@@ -63,7 +63,8 @@ where
 
 /// Proves the statement of `pk` (its header names it) on a quantized `input` with stock
 /// ark-groth16: the same circuit, witness and public inputs zkid's prover uses.
-/// `matching` is required for a `match` key and ignored otherwise.
+/// `matching` is required for a `match` key and ignored otherwise. Salts come from `rng`;
+/// the proof's blinding factors always from the OS CSPRNG (arkworks draws them itself).
 pub fn stock_prove_statement<R: RngCore + CryptoRng>(
     model: &LoadedModel,
     pk: &ProvingKeyFile,

@@ -575,7 +575,8 @@ fn ms(v: f64) -> String {
 }
 
 fn print_report(r: &BenchReport) {
-    println!("bench `{}` ({}), statement {}, {} run(s)", r.model, r.model_digest, r.statement, r.runs);
+    let digest = if r.model_digest.is_empty() { String::new() } else { format!(" ({})", r.model_digest) };
+    println!("bench `{}`{digest}, statement {}, {} run(s)", r.model, r.statement, r.runs);
     println!(
         "circuit: {} constraints, {} variables ({} witness), {} public inputs, domain {}",
         ui::thousands(r.constraints as u64),
