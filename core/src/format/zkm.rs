@@ -11,8 +11,10 @@
 //! ```
 //!
 //! The digest is the model's identity: proving keys, proofs and statements refer to it.
-//! Loading checks magic, version, length and digest before decoding, then validates the
-//! decoded model's structure, so a corrupt file is always an error and never a panic.
+//! Loading checks magic, version, length and digest before decoding, that the payload is the
+//! canonical encoding of what it decodes to (so a model has exactly one digest), then
+//! validates the decoded model's structure, so a corrupt file is always an error and never
+//! a panic.
 
 use crate::error::{CoreError, Result, ZkmError};
 use crate::model::{QModel, QModelParts};
@@ -94,7 +96,13 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(QModel, ModelDigest), ZkmError> {
     if d.as_ref() != &bytes[HEADER + n as usize..] {
         return Err(ZkmError::Checksum);
     }
-    let parts: QModelParts = postcard::from_bytes(&body[HEADER..]).map_err(|e| ZkmError::Decode(e.to_string()))?;
+    let payload = &body[HEADER..];
+    let parts: QModelParts = postcard::from_bytes(payload).map_err(|e| ZkmError::Decode(e.to_string()))?;
+    // One model, one digest: postcard ignores trailing bytes and accepts overlong varints, so
+    // the payload must be exactly the encoding `to_bytes` writes for what it decodes to.
+    if postcard::to_stdvec(&parts).map_err(|e| ZkmError::Decode(e.to_string()))? != payload {
+        return Err(ZkmError::Decode("the payload is not the canonical encoding of its model".into()));
+    }
     let model = QModel::new(parts).map_err(ZkmError::Inconsistent)?;
     let mut id = [0u8; 32];
     id.copy_from_slice(d.as_ref());
@@ -122,4 +130,58 @@ pub fn save(model: &QModel, path: &Path) -> Result<ModelDigest> {
     let mut id = [0u8; 32];
     id.copy_from_slice(&bytes[bytes.len() - 32..]);
     Ok(ModelDigest(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ModelMeta, Preprocess, TensorId, TensorInfo};
+    use crate::quant::QuantParams;
+
+    /// One tensor, no nodes.
+    fn model() -> QModel {
+        QModel::new(QModelParts {
+            tensors: vec![TensorInfo {
+                name: "x".into(),
+                shape: vec![1, 4],
+                quant: QuantParams { scale: 0.5, lo: -8, hi: 7 },
+            }],
+            nodes: vec![],
+            input: TensorId(0),
+            output: TensorId(0),
+            preprocess: Preprocess::default(),
+            meta: ModelMeta::default(),
+        })
+        .unwrap()
+    }
+
+    /// A well-formed container (length and digest right) around `payload`.
+    fn with_payload(payload: &[u8]) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(payload);
+        let d = digest(&SHA256, &out);
+        out.extend_from_slice(d.as_ref());
+        out
+    }
+
+    /// Found by the `zkm` fuzz target: postcard ignores bytes after the model (and reads
+    /// overlong varints), so one model had many `.zkm` encodings and many digests.
+    #[test]
+    fn zkm_payload_with_trailing_bytes_or_overlong_varints_is_refused() {
+        let m = model();
+        let bytes = to_bytes(&m).unwrap();
+        assert_eq!(from_bytes(&bytes).unwrap().0, m);
+        let payload = &bytes[HEADER..bytes.len() - 32];
+        assert_eq!(from_bytes(&with_payload(payload)).unwrap().0, m);
+
+        let mut trailing = payload.to_vec();
+        trailing.push(0);
+        assert!(matches!(from_bytes(&with_payload(&trailing)), Err(ZkmError::Decode(_))));
+        // The payload starts with the tensor count, 1: as the two-byte varint 0x81 0x00.
+        assert_eq!(payload[0], 1);
+        let overlong = [&[0x81, 0x00], &payload[1..]].concat();
+        assert!(matches!(from_bytes(&with_payload(&overlong)), Err(ZkmError::Decode(_))));
+    }
 }

@@ -306,6 +306,10 @@ fn validate_stage(stage: &OutputStage, channels: usize, out: &QuantParams) -> Re
 fn validate(p: &QModelParts) -> Result<(), String> {
     let nt = p.tensors.len();
     let in_range = |id: TensorId| id.index() < nt;
+    // A NaN or infinite scale would turn every raw input into NaN before quantization.
+    if !(p.preprocess.scale.is_finite() && p.preprocess.offset.is_finite()) {
+        return Err("the input preprocessing has a non-finite scale or offset".into());
+    }
     if !in_range(p.input) || !in_range(p.output) {
         return Err("input or output tensor id out of range".into());
     }
@@ -399,5 +403,18 @@ mod tests {
             assert!(err.contains("too large"), "{shape:?}: {err}");
         }
         assert!(QModel::new(single_tensor(vec![usize::MAX, 0])).is_err());
+    }
+
+    /// Found by the `zkm` fuzz target: a NaN preprocessing scale was accepted, and every
+    /// raw input then became NaN before quantization.
+    #[test]
+    fn zkm_with_non_finite_preprocessing_is_refused() {
+        for (scale, offset) in [(f32::NAN, 0.0), (1.0, f32::NAN), (f32::INFINITY, 0.0), (1.0, f32::NEG_INFINITY)] {
+            let mut parts = single_tensor(vec![4]);
+            parts.preprocess.scale = scale;
+            parts.preprocess.offset = offset;
+            let err = QModel::new(parts).expect_err("non-finite preprocessing accepted");
+            assert!(err.contains("non-finite"), "{err}");
+        }
     }
 }
