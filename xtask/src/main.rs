@@ -1,9 +1,12 @@
 //! `cargo xtask`: the project's automation, in Rust (the matklad pattern).
 //!
 //! * `cargo xtask test` — format check, clippy with warnings denied, the whole test suite
-//!   (which includes the Python, Kotlin and C binding tests), the wasm package in Node and
-//!   headless Chromium, and the aarch64 build of core + prover under qemu.
+//!   (which includes the Python, Kotlin and C binding tests), a bounded run of every fuzz
+//!   target, the wasm package in Node and headless Chromium, and the aarch64 build of
+//!   core + prover under qemu.
 //! * `cargo xtask ci` — what CI runs (`.ci/run`); the same as `test`.
+//! * `cargo xtask fuzz [--seconds N] [TARGET]` — builds the cargo-fuzz targets and runs
+//!   each (or one) for N seconds; `test`/`ci` run it as a bounded smoke step.
 //! * `cargo xtask bench [--compare] [--quick]` — the benchmark suite (`zkid bench --stock`
 //!   per statement; with `--compare` snarkjs and ezkl on the same circuits and models).
 //! * `cargo xtask demo` — the release demo (`zkid demo`).
@@ -18,6 +21,7 @@
 mod arm;
 mod bench;
 mod bindings;
+mod fuzz;
 mod size;
 mod wasm;
 
@@ -51,6 +55,7 @@ const TEST: &[Step] = &[
     FMT,
     CLIPPY,
     TEST_SUITE,
+    Step { name: "fuzz", action: Action::Run(fuzz::smoke) },
     Step { name: "wasm", action: Action::Run(wasm::test) },
     Step { name: "arm", action: Action::Run(arm::test) },
 ];
@@ -62,8 +67,11 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   test      fmt --check, clippy -D warnings, cargo test --profile ci (whole workspace, with the
-            Python/Kotlin/C binding tests), wasm in Node + headless Chromium, aarch64 under qemu
+            Python/Kotlin/C binding tests), a fuzz smoke run, wasm in Node + headless Chromium,
+            aarch64 under qemu
   ci        what .ci/run runs (the same as test)
+  fuzz [--seconds N] [TARGET]
+            build the cargo-fuzz targets (nightly) and run each, or TARGET, for N seconds
   bench [--compare] [--quick]
             benchmark suite: zkid vs stock ark-groth16 (and snarkjs, ezkl with --compare);
             target/bench/results.json and prove.svg
@@ -199,6 +207,7 @@ fn main() -> ExitCode {
         Some("test") | Some("ci") if args.len() == 1 => run(&args[0], TEST),
         Some("demo") if args.len() == 1 => run("demo", DEMO),
         Some("bench") => bench::command(&Ctx::new(), &args[1..]),
+        Some("fuzz") => fuzz::command(&Ctx::new(), &args[1..]),
         Some("wasm") if args.len() == 1 => run("wasm", &single("wasm", wasm::package)),
         Some("wasm-test") if args.len() == 1 => run("wasm-test", &single("wasm", wasm::test)),
         Some("arm-test") if args.len() == 1 => run("arm-test", &single("arm", arm::test)),
