@@ -42,7 +42,7 @@ use rayon::prelude::*;
 const LOG_BLOCK: u32 = 13;
 
 /// Minimum number of rows `R` (when `n` allows): enough blocks to share among threads.
-const LOG_MIN_ROWS: u32 = 3;
+const LOG_MIN_ROWS: u32 = 5;
 
 /// Adjacent columns gathered per high-level task: 16 elements = 512 bytes of each row.
 const COLUMNS: usize = 16;
