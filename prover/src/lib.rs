@@ -40,6 +40,7 @@ pub mod biometric;
 pub mod capture;
 pub mod device;
 pub mod error;
+mod fft;
 pub mod groth16;
 pub mod json;
 mod key_layout;
