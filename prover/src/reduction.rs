@@ -76,6 +76,55 @@ impl R1CSToQAP for CircomReduction {
     }
 }
 
+/// The same reduction computed the way ark-circom's `CircomReduction` does it, with
+/// ark-poly's transforms (interpolate, shift, evaluate: six FFTs with bit reversal). Same
+/// results as [`CircomReduction`]; it exists as the **stock baseline** the benchmarks
+/// compare zkid's prover against (`zkid bench --stock`), so that the baseline does not
+/// silently get zkid's faster witness map.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ArkPolyCircomReduction;
+
+impl R1CSToQAP for ArkPolyCircomReduction {
+    #[allow(clippy::type_complexity)] // signature fixed by the trait
+    fn instance_map_with_evaluation<F: PrimeField, D: EvaluationDomain<F>>(
+        cs: ConstraintSystemRef<F>,
+        t: &F,
+    ) -> Result<(Vec<F>, Vec<F>, Vec<F>, F, usize, usize), SynthesisError> {
+        CircomReduction::instance_map_with_evaluation::<F, D>(cs, t)
+    }
+
+    fn witness_map_from_matrices<F: PrimeField, D: EvaluationDomain<F>>(
+        matrices: &[Matrix<F>],
+        num_inputs: usize,
+        num_constraints: usize,
+        full_assignment: &[F],
+    ) -> Result<Vec<F>, SynthesisError> {
+        let [a_matrix, b_matrix, ..] = matrices else {
+            return Err(SynthesisError::ArityMismatch);
+        };
+        if a_matrix.len() < num_constraints || b_matrix.len() < num_constraints || full_assignment.len() < num_inputs {
+            return Err(SynthesisError::ArityMismatch);
+        }
+        let mut a = evaluate_rows(&a_matrix[..num_constraints], full_assignment)?;
+        let mut b = evaluate_rows(&b_matrix[..num_constraints], full_assignment)?;
+        let domain = D::new(num_constraints + num_inputs).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+        let n = domain.size();
+        a.resize(n, F::zero());
+        a[num_constraints..num_constraints + num_inputs].copy_from_slice(&full_assignment[..num_inputs]);
+        b.resize(n, F::zero());
+        Ok(odd_coset_with_ark_poly(&domain, a, b, odd_coset_offset::<F, D>(n)?))
+    }
+
+    fn h_query_scalars<F: PrimeField, D: EvaluationDomain<F>>(
+        max_power: usize,
+        t: F,
+        zt: F,
+        delta_inverse: F,
+    ) -> Result<Vec<F>, SynthesisError> {
+        CircomReduction::h_query_scalars::<F, D>(max_power, t, zt, delta_inverse)
+    }
+}
+
 /// Evaluates every row of one R1CS matrix at the full assignment `z = (1, x, w)`:
 /// returns `M·z`. Fails with [`SynthesisError::AssignmentMissing`] if a row refers to a
 /// variable beyond `z` (a matrix from another constraint system).
@@ -281,6 +330,9 @@ mod tests {
                 ark_circom::CircomReduction::witness_map_from_matrices::<Fr, D>(&m, num_inputs, num_constraints, &z)
                     .unwrap();
             assert_eq!(ours, reference, "shape {:?}", SHAPES[i]);
+            let stock = ArkPolyCircomReduction::witness_map_from_matrices::<Fr, D>(&m, num_inputs, num_constraints, &z)
+                .unwrap();
+            assert_eq!(stock, reference, "stock baseline, shape {:?}", SHAPES[i]);
         }
     }
 

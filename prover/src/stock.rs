@@ -1,9 +1,10 @@
 //! Stock ark-groth16 proving, the baseline zkid's prover is measured against
 //! (`zkid bench --stock`), and the statements' witnessed circuits outside zkid's prover.
 //!
-//! [`stock_prove`] hands a circuit to `ark_groth16::Groth16::<Bn254, CircomReduction>::
-//! create_random_proof_with_reduction` unchanged: arkworks' own synthesis, witness map and
-//! MSMs, with the same proving key and the same circom QAP reduction, so its proofs verify
+//! [`stock_prove`] hands a circuit to `ark_groth16::Groth16::<Bn254, ArkPolyCircomReduction>::
+//! create_random_proof_with_reduction` unchanged: arkworks' own synthesis, witness map
+//! (ark-poly FFTs, computed the way ark-circom does) and MSMs, with the same proving key and
+//! the same circom QAP reduction, so its proofs verify
 //! with the same verifying key. [`stock_prove_statement`] does that for a statement over a
 //! model, building exactly the circuit zkid's prover builds (same salts drawn from the RNG,
 //! same public inputs), so both provers can be timed on one statement in one process.
@@ -16,7 +17,7 @@ use crate::biometric::Enrollment;
 use crate::error::{ProverError, Result};
 use crate::keys::{ProvingKey, ProvingKeyFile};
 use crate::proof::Proof;
-use crate::reduction::CircomReduction;
+use crate::reduction::ArkPolyCircomReduction;
 use crate::statement::{AnyCircuit, ENROLL_SPEC, LoadedModel, Statement};
 use ark_bn254::Bn254;
 use ark_ff::UniformRand;
@@ -57,7 +58,8 @@ where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
 {
-    let proof = Groth16::<Bn254, CircomReduction>::create_random_proof_with_reduction(circuit, pk.as_ark(), rng)?;
+    let proof =
+        Groth16::<Bn254, ArkPolyCircomReduction>::create_random_proof_with_reduction(circuit, pk.as_ark(), rng)?;
     Ok(Proof::from_ark(proof))
 }
 

@@ -849,7 +849,7 @@ fn bench_circuit() {
     let verify_time = t.elapsed();
 
     // Stock ark-groth16 prover (same reduction, same seed) for comparison: same proof.
-    type Stock = ark_groth16::Groth16<Bn254, CircomReduction>;
+    type Stock = ark_groth16::Groth16<Bn254, crate::reduction::ArkPolyCircomReduction>;
     let t = Instant::now();
     let stock = if bits {
         Stock::create_random_proof_with_reduction(Bits { bits: Some(values), len }, loaded.key.as_ark(), &mut rng(2))
