@@ -43,6 +43,8 @@ pub mod error;
 pub mod groth16;
 pub mod json;
 pub mod keys;
+/// Multi-scalar multiplication for the prover: batch-affine Pippenger, partitioned by scalar size.
+pub mod msm;
 pub mod proof;
 pub mod reduction;
 pub mod seal;
