@@ -218,6 +218,20 @@ fn choose_c(members: usize, bits: usize, max_c: usize, parts: usize) -> usize {
         .unwrap_or(2)
 }
 
+/// Bucket memory per task we aim to keep in a core's L2 cache: random bucket updates are
+/// the accumulation's memory traffic, and measured on a 1 MiB-L2 core a 2 MiB bucket array
+/// (G1, c = 16) costs 15–20 % more per point than a 1 MiB one.
+const BUCKET_BYTES: usize = 1 << 20;
+
+/// Largest window width (at most `limit`) whose `2^(c−1)` affine buckets fit
+/// [`BUCKET_BYTES`].
+fn max_c<P: SWCurveConfig>(limit: usize) -> usize {
+    let per_bucket = core::mem::size_of::<Slot<P::BaseField>>().max(1);
+    let fit = (BUCKET_BYTES / per_bucket).max(2);
+    // c − 1 = ⌊log2 fit⌋
+    (fit.ilog2() as usize + 1).clamp(2, limit)
+}
+
 /// Writes the signed base-`2^c` digits of the little-endian magnitude `limbs` through
 /// `emit(window, digit)`: digits in `[−2^(c−1), 2^(c−1))` except the top one, which keeps
 /// the final carry and lies in `[0, 2^(c−1)]` (see [`window_count`]).
@@ -293,7 +307,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
             return Self { naive, ..Self::empty(bases) };
         }
         let bits = <P::ScalarField as PrimeField>::MODULUS_BIT_SIZE as usize;
-        let (c, windows, parts) = Self::layout(m, bits, 16, threads);
+        let (c, windows, parts) = Self::layout(m, bits, max_c::<P>(16), threads);
         let mut digits = vec![0i16; m * windows];
         digits.par_chunks_mut(BLOCK * windows).zip(idx.par_chunks(BLOCK)).for_each(|(out, ids)| {
             let len = ids.len();
@@ -324,7 +338,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
         let max_mag = mags.iter().copied().max().unwrap_or(0);
         let bits = bits.min((64 - max_mag.leading_zeros() as usize).max(1));
         // c ≤ 15 so that negated digits (up to 2^(c−1)) fit an i16.
-        let (c, windows, parts) = Self::layout(m, bits, 15, threads);
+        let (c, windows, parts) = Self::layout(m, bits, max_c::<P>(15), threads);
         let mut digits = vec![0i16; m * windows];
         digits.par_chunks_mut(BLOCK * windows).zip(idx.par_chunks(BLOCK).zip(mags.par_chunks(BLOCK))).for_each(
             |(out, (ids, mags))| {
@@ -394,7 +408,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
 /// Batch size for `buckets` buckets: large enough to amortise the inversion, small enough
 /// that collisions (≈ cap / 2·buckets of the points) stay rare and the batch stays in L1.
 fn batch_cap(buckets: usize) -> usize {
-    (buckets / 16).clamp(16, 512)
+    (buckets / 16).clamp(16, 1024)
 }
 
 /// Splits the ±1 points into slices with their own accumulators.
@@ -461,10 +475,60 @@ const FULL: u8 = 1;
 /// Bucket state: holds an affine point with an addition pending in the batch.
 const PENDING: u8 = 2;
 
+/// An affine bucket, cache-line aligned (one line for G1, two for G2: a bucket update
+/// never touches a line it does not need).
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Slot<F> {
+    x: F,
+    y: F,
+}
+
+/// Interleaved multiplication chains in [`BatchAdder::execute`].
+const LANES: usize = 4;
+/// Marks a batch entry already handled (sent to the side accumulator).
+const DEAD: u32 = u32::MAX;
+
+/// `bucket b += (x, y)` in the XYZZ side accumulators (`buckets` of them, allocated on
+/// first use).
+#[cold]
+fn side_add<P: SWCurveConfig>(side: &mut Vec<Bucket<P>>, buckets: usize, b: usize, x: P::BaseField, y: P::BaseField) {
+    if side.is_empty() {
+        *side = vec![Bucket::<P>::ZERO; buckets];
+    }
+    side[b] += Affine::<P>::new_unchecked(x, y);
+}
+
+/// `p + q` for affine points with `p.x ≠ q.x`, given `inv = 1 / (q.x − p.x)`.
+#[inline]
+fn affine_add<F: Field>(p: (F, F), q: (F, F), inv: F) -> (F, F) {
+    let lambda = (q.1 - p.1) * inv;
+    let x3 = lambda.square() - p.0 - q.0;
+    let y3 = lambda * (p.0 - x3) - p.1;
+    (x3, y3)
+}
+
+/// Replaces each (non-zero) element by its inverse, with one field inversion.
+fn invert_lanes<F: Field>(v: &mut [F; LANES]) {
+    let mut prefix = [F::ONE; LANES];
+    let mut product = F::ONE;
+    for (p, x) in prefix.iter_mut().zip(v.iter()) {
+        *p = product;
+        product *= x;
+    }
+    // Non-zero: only non-zero denominators enter the lane products.
+    let mut inv = product.inverse().unwrap_or(F::ZERO);
+    for (p, x) in prefix.iter().zip(v.iter_mut()).rev() {
+        let next = inv * *x;
+        *x = inv * p;
+        inv = next;
+    }
+}
+
 /// Affine buckets with batched additions (see the module docs).
 struct BatchAdder<P: SWCurveConfig> {
     /// Affine bucket contents, meaningful where `state != EMPTY`.
-    acc: Vec<(P::BaseField, P::BaseField)>,
+    acc: Vec<Slot<P::BaseField>>,
     state: Vec<u8>,
     /// XYZZ overflow accumulators for doublings, cancellations and repeated collisions;
     /// allocated on first use. The bucket's value is `acc + side`.
@@ -475,18 +539,21 @@ struct BatchAdder<P: SWCurveConfig> {
     prefix: Vec<P::BaseField>,
     /// Additions whose bucket was pending; retried once after the next batch.
     queue: Vec<(u32, P::BaseField, P::BaseField)>,
+    /// Denominators `x − acc[b].x` of the executing batch.
+    dens: Vec<P::BaseField>,
     cap: usize,
 }
 
 impl<P: SWCurveConfig> BatchAdder<P> {
     fn new(buckets: usize, cap: usize) -> Self {
         Self {
-            acc: vec![(P::BaseField::ZERO, P::BaseField::ZERO); buckets],
+            acc: vec![Slot { x: P::BaseField::ZERO, y: P::BaseField::ZERO }; buckets],
             state: vec![EMPTY; buckets],
             side: Vec::new(),
             batch: Vec::with_capacity(cap),
             prefix: Vec::with_capacity(cap),
             queue: Vec::with_capacity(cap),
+            dens: Vec::with_capacity(cap),
             cap,
         }
     }
@@ -496,7 +563,7 @@ impl<P: SWCurveConfig> BatchAdder<P> {
     fn push(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
         match self.state[b] {
             EMPTY => {
-                self.acc[b] = (x, y);
+                self.acc[b] = Slot { x, y };
                 self.state[b] = FULL;
             },
             FULL => self.schedule(b, x, y),
@@ -513,11 +580,8 @@ impl<P: SWCurveConfig> BatchAdder<P> {
     /// Adds to the batch a point for a bucket in state FULL.
     #[inline]
     fn schedule(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
-        if self.acc[b].0 == x {
-            // acc[b] = ±(x, y): doubling or cancellation, which the affine formula cannot do.
-            self.side_add(b, x, y);
-            return;
-        }
+        // The bucket itself is read only in `execute`, where the reads of a whole batch
+        // overlap instead of stalling here one by one.
         self.state[b] = PENDING;
         self.batch.push((b as u32, x, y));
         if self.batch.len() >= self.cap {
@@ -525,12 +589,8 @@ impl<P: SWCurveConfig> BatchAdder<P> {
         }
     }
 
-    #[cold]
     fn side_add(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
-        if self.side.is_empty() {
-            self.side = vec![Bucket::<P>::ZERO; self.acc.len()];
-        }
-        self.side[b] += Affine::<P>::new_unchecked(x, y);
+        side_add(&mut self.side, self.acc.len(), b, x, y);
     }
 
     /// Executes the batch, then retries the queue once (a second collision goes to the
@@ -542,7 +602,7 @@ impl<P: SWCurveConfig> BatchAdder<P> {
             let b = b as usize;
             match self.state[b] {
                 EMPTY => {
-                    self.acc[b] = (x, y);
+                    self.acc[b] = Slot { x, y };
                     self.state[b] = FULL;
                 },
                 FULL => self.schedule(b, x, y),
@@ -559,40 +619,80 @@ impl<P: SWCurveConfig> BatchAdder<P> {
     }
 
     /// `acc[b] += (x, y)` for the whole batch with one inversion (Montgomery's trick).
+    ///
+    /// A field multiplication's latency is several times its throughput, so the passes are
+    /// laid out for instruction-level parallelism: the prefix products run in [`LANES`]
+    /// interleaved chains, and the final point formulas are computed two entries at a time.
+    ///
+    /// An entry with `x = acc[b].x` (the bucket holds `±(x, y)`: a doubling or a
+    /// cancellation, which the affine formula cannot do) goes to the side accumulator.
     fn execute(&mut self) {
-        if self.batch.is_empty() {
+        let n = self.batch.len();
+        if n == 0 {
             return;
         }
-        let Self { acc, state, batch, prefix, .. } = self;
+        let Self { acc, state, side, batch, prefix, dens, .. } = self;
+        // The bucket reads first, with nothing else in the loop, so that many of their cache
+        // misses are in flight at once.
+        dens.clear();
+        dens.extend(batch.iter().map(|e| e.1 - acc[e.0 as usize].x));
         prefix.clear();
-        let mut product = P::BaseField::ONE;
-        for &(b, x, _) in batch.iter() {
-            prefix.push(product);
-            product *= x - acc[b as usize].0;
-        }
-        let Some(mut inv) = product.inverse() else {
-            // Unreachable: `schedule` admits only x ≠ acc[b].x, so every factor is non-zero.
-            // Stay correct anyway.
-            let pending = core::mem::take(&mut self.batch);
-            for &(b, x, y) in &pending {
-                self.state[b as usize] = FULL;
-                self.side_add(b as usize, x, y);
+        let mut lane_product = [P::BaseField::ONE; LANES];
+        for (j, (entry, d)) in batch.iter_mut().zip(dens.iter_mut()).enumerate() {
+            let lane = j % LANES;
+            prefix.push(lane_product[lane]);
+            if d.is_zero() {
+                side_add(side, acc.len(), entry.0 as usize, entry.1, entry.2);
+                state[entry.0 as usize] = FULL;
+                entry.0 = DEAD;
+                *d = P::BaseField::ONE;
+            } else {
+                lane_product[lane] *= *d;
             }
-            self.batch = pending;
-            self.batch.clear();
-            return;
-        };
-        for (&(b, x, y), before) in batch.iter().zip(prefix.iter()).rev() {
-            let b = b as usize;
-            let (bx, by) = acc[b];
-            // inv = 1 / (d_0 ⋯ d_j) here; before = d_0 ⋯ d_{j−1}.
-            let inv_j = inv * before;
-            inv *= x - bx;
-            let lambda = (y - by) * inv_j;
-            let x3 = lambda.square() - bx - x;
-            let y3 = lambda * (bx - x3) - by;
-            acc[b] = (x3, y3);
-            state[b] = FULL;
+        }
+        // lane_inverse[l] = 1 / lane_product[l], with one inversion.
+        let mut lane_inverse = lane_product;
+        invert_lanes(&mut lane_inverse);
+        // prefix[j] ← 1 / d_j.
+        for j in (0..n).rev() {
+            let lane = j % LANES;
+            prefix[j] *= lane_inverse[lane];
+            lane_inverse[lane] *= dens[j];
+        }
+        let invs = &prefix[..];
+        let mut j = 0;
+        while j + 1 < n {
+            let (e0, e1) = (batch[j], batch[j + 1]);
+            if e0.0 == DEAD || e1.0 == DEAD {
+                for (e, inv) in [(e0, invs[j]), (e1, invs[j + 1])] {
+                    if e.0 != DEAD {
+                        let slot = &mut acc[e.0 as usize];
+                        (slot.x, slot.y) = affine_add((slot.x, slot.y), (e.1, e.2), inv);
+                    }
+                }
+            } else {
+                let (b0, b1) = (e0.0 as usize, e1.0 as usize);
+                let (p0, p1) = (acc[b0], acc[b1]);
+                let l0 = (e0.2 - p0.y) * invs[j];
+                let l1 = (e1.2 - p1.y) * invs[j + 1];
+                let x0 = l0.square() - p0.x - e0.1;
+                let x1 = l1.square() - p1.x - e1.1;
+                let y0 = l0 * (p0.x - x0) - p0.y;
+                let y1 = l1 * (p1.x - x1) - p1.y;
+                acc[b0] = Slot { x: x0, y: y0 };
+                acc[b1] = Slot { x: x1, y: y1 };
+            }
+            j += 2;
+        }
+        if j < n && batch[j].0 != DEAD {
+            let e = batch[j];
+            let slot = &mut acc[e.0 as usize];
+            (slot.x, slot.y) = affine_add((slot.x, slot.y), (e.1, e.2), invs[j]);
+        }
+        for e in batch.iter() {
+            if e.0 != DEAD {
+                state[e.0 as usize] = FULL;
+            }
         }
         batch.clear();
     }
@@ -600,7 +700,7 @@ impl<P: SWCurveConfig> BatchAdder<P> {
     #[inline]
     fn bucket(&self, b: usize, into: &mut Bucket<P>) {
         if self.state[b] != EMPTY {
-            *into += Affine::<P>::new_unchecked(self.acc[b].0, self.acc[b].1);
+            *into += Affine::<P>::new_unchecked(self.acc[b].x, self.acc[b].y);
         }
         if let Some(s) = self.side.get(b) {
             if !s.is_zero() {
@@ -883,16 +983,35 @@ mod tests {
         (out, t.elapsed().as_secs_f64() * 1e3)
     }
 
+    /// CPU time of the whole process (all threads), in ms; Linux only, 10 ms ticks. On a
+    /// shared machine it is steadier than wall time.
+    fn process_cpu_ms() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the `comm` field.
+        (ticks(11) + ticks(12)) * 10.0
+    }
+
     fn compare<P: SWCurveConfig>(label: &str, bases: &[Affine<P>], scalars: &[ScalarBigInt<P>]) {
         let (mut ours, mut ark) = (f64::MAX, f64::MAX);
+        let (mut ours_cpu, mut ark_cpu) = (f64::MAX, f64::MAX);
         for _ in 0..2 {
+            let c = process_cpu_ms();
             let (a, t) = time(|| msm(bases, scalars));
+            ours_cpu = ours_cpu.min(process_cpu_ms() - c);
             ours = ours.min(t);
+            let c = process_cpu_ms();
             let (b, t) = time(|| <Projective<P> as VariableBaseMSM>::msm_bigint(bases, scalars));
+            ark_cpu = ark_cpu.min(process_cpu_ms() - c);
             ark = ark.min(t);
             assert_eq!(a, b, "{label}");
         }
-        println!("{label:<24} ours {ours:>9.1} ms   arkworks {ark:>9.1} ms   speed-up {:.2}x", ark / ours);
+        println!(
+            "{label:<20} wall: ours {ours:>7.0} ms, arkworks {ark:>7.0} ms, speed-up {:.2}x | cpu: ours {ours_cpu:>6.0} ms, arkworks {ark_cpu:>6.0} ms, {:.2}x",
+            ark / ours,
+            ark_cpu / ours_cpu
+        );
     }
 
     #[test]
@@ -911,5 +1030,94 @@ mod tests {
         let g2: Vec<G2Affine> = points::<ark_bn254::g2::Config>(1 << 18, &mut r);
         let s = zkml_scalars(1 << 18, &mut r);
         compare("G2 ZKML mix 2^18", &g2, &s);
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    use super::*;
+    use ark_bn254::{Fq, Fr};
+    use ark_ec::{PrimeGroup, VariableBaseMSM};
+    use ark_ff::UniformRand;
+    use rand_chacha::ChaCha20Rng;
+    use rand::SeedableRng;
+
+    fn cpu_ns() -> u64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat").unwrap().split_whitespace().next().unwrap().parse().unwrap()
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn probe_full() {
+        let mut r = ChaCha20Rng::seed_from_u64(1);
+        let g = ark_bn254::G1Projective::generator();
+        let steps: Vec<_> = (0..16).map(|_| g * Fr::rand(&mut r)).collect();
+        let mut acc = g;
+        let n = 1 << 20;
+        let pts: Vec<_> = (0..n).map(|i| { acc += steps[i % 16]; acc }).collect();
+        let pts = ark_ec::CurveGroup::normalize_batch(&pts);
+        let s: Vec<_> = (0..n).map(|_| Fr::rand(&mut r).into_bigint()).collect();
+        let t0 = cpu_ns();
+        let ark = std::env::var("PROBE_ARK").is_ok();
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            let x = if ark { ark_bn254::G1Projective::msm_bigint(&pts, &s) } else { msm(&pts, &s) };
+            println!("{} ms {}", t.elapsed().as_millis(), x.is_zero());
+        }
+        println!("main thread cpu {} ms", (cpu_ns() - t0) / 1_000_000);
+    }
+
+    #[test]
+    #[ignore = "probe"]
+    fn probe_costs() {
+        let mut r = ChaCha20Rng::seed_from_u64(1);
+        let mut a = Fq::rand(&mut r);
+        let b = Fq::rand(&mut r);
+        let n = 10_000_000;
+        let t = std::time::Instant::now();
+        for _ in 0..n { a *= b; }
+        let mul = t.elapsed().as_secs_f64() * 1e9 / n as f64;
+        let t = std::time::Instant::now();
+        for _ in 0..n { a.square_in_place(); }
+        let sq = t.elapsed().as_secs_f64() * 1e9 / n as f64;
+        let t = std::time::Instant::now();
+        for _ in 0..10000 { a = a.inverse().unwrap() + b; }
+        let inv = t.elapsed().as_secs_f64() * 1e9 / 10000.0;
+        println!("mul {mul:.1} ns sq {sq:.1} ns inv {inv:.0} ns {a}");
+        if std::env::var("PROBE_PARTS").is_ok() {
+            let g = ark_bn254::G1Projective::generator();
+            let steps: Vec<_> = (0..16).map(|_| g * Fr::rand(&mut r)).collect();
+            let mut acc = g;
+            let pts: Vec<_> = (0..1 << 20).map(|i| { acc += steps[i % 16]; acc }).collect();
+            let pts = ark_ec::CurveGroup::normalize_batch(&pts);
+            use rand::Rng;
+            let cs: Vec<usize> = std::env::var("PROBE_C").map(|v| vec![v.parse().unwrap()]).unwrap_or(vec![14, 15, 16]);
+            for c in cs {
+              let caps: Vec<usize> = std::env::var("PROBE_CAP").map(|v| vec![v.parse().unwrap()]).unwrap_or(vec![256, 512, 1024, 2048]);
+              for cap in caps { for _rep in 0..std::env::var("PROBE_REP").map(|v| v.parse().unwrap()).unwrap_or(1) {
+                let digits: Vec<i16> = (0..1 << 20).map(|_| r.gen_range(-(1i32 << (c - 1))..(1i32 << (c - 1))) as i16).collect();
+                let t = cpu_ns();
+                let mut adder = BatchAdder::<ark_bn254::g1::Config>::new(1 << (c - 1), cap);
+                for (p, &d) in pts.iter().zip(&digits) {
+                    if d == 0 { continue; }
+                    let y = if d < 0 { -p.y } else { p.y };
+                    adder.push(d.unsigned_abs() as usize - 1, p.x, y);
+                }
+                adder.finish();
+                let acc_t = (cpu_ns() - t) as f64 / 1e6;
+                let t = cpu_ns();
+                let w = adder.weighted_sum();
+                let red = (cpu_ns() - t) as f64 / 1e6;
+                let t = cpu_ns();
+                let mut b = Bucket::<ark_bn254::g1::Config>::ZERO;
+                for (p, &d) in pts.iter().zip(&digits).take(if std::env::var("PROBE_NOXYZZ").is_ok() { 0 } else { usize::MAX }) {
+                    if d == 0 { continue; }
+                    if d < 0 { b += -*p } else { b += p }
+                }
+                let xyzz = (cpu_ns() - t) as f64 / 1e6;
+                println!("c={c} cap={cap}: accumulate 2^20 {acc_t:.0} ms ({:.0} ns/pt), reduce {red:.0} ms, side used {}, xyzz 2^20 adds {xyzz:.0} ms {}", acc_t * 1e6 / (1u64 << 20) as f64, !adder.side.is_empty(), w.is_zero() && b.is_zero());
+            }}}
+            return;
+        }
     }
 }
