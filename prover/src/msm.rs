@@ -201,12 +201,14 @@ fn canonical<P: SWCurveConfig>(s: &ScalarBigInt<P>) -> ScalarBigInt<P> {
     }
 }
 
-/// Number of `c`-bit windows for `bits`-bit magnitudes such that the top window, which is
-/// not re-centred, holds at most `2^(c−1)` (one bucket range) and stays below `2^15` (an
-/// `i16`) even after the carry from below.
+/// Largest window width: digits then fit an `i16` with either sign (|digit| ≤ 2^14).
+const MAX_C: usize = 15;
+
+/// Number of `c`-bit windows for `bits`-bit magnitudes: the top window's raw bits must stay
+/// below `2^(c−1)`, so that its digit (raw bits plus the carry from below, no carry out)
+/// needs no further window.
 fn window_count(bits: usize, c: usize) -> usize {
-    let top = (c - 1).min(14);
-    if bits <= top { 1 } else { (bits - top).div_ceil(c) + 1 }
+    if bits < c { 1 } else { (bits - (c - 1)).div_ceil(c) + 1 }
 }
 
 /// Window width minimising the modelled cost: every window adds each point once into a
@@ -233,32 +235,27 @@ fn max_c<P: SWCurveConfig>(limit: usize) -> usize {
     (fit.ilog2() as usize + 1).clamp(2, limit)
 }
 
-/// Writes the signed base-`2^c` digits of the little-endian magnitude `limbs` through
-/// `emit(window, digit)`: digits in `[−2^(c−1), 2^(c−1))` except the top one, which keeps
-/// the final carry and lies in `[0, 2^(c−1)]` (see [`window_count`]).
+/// The signed digit of window `w` of the little-endian magnitude `limbs`, Booth style:
+/// `raw + carry_in − 2^c·carry_out`, where `raw` is bits `[wc, wc + c)`, `carry_in` bit
+/// `wc − 1` and `carry_out` the top bit of `raw`. Every digit depends on `c + 1` bits only,
+/// so windows are computed independently; digits lie in `[−2^(c−1), 2^(c−1)]` and sum to
+/// the magnitude (the top window of [`window_count`] has no carry out).
 #[inline]
-fn signed_digits(limbs: &[u64], c: usize, windows: usize, mut emit: impl FnMut(usize, i16)) {
-    let mask = (1u64 << c) - 1;
-    let half = 1u64 << (c - 1);
-    let mut carry = 0u64;
-    for w in 0..windows {
-        let bit = w * c;
-        let (limb, off) = (bit / 64, bit % 64);
-        let mut raw = limbs.get(limb).map_or(0, |l| l >> off);
-        if off + c > 64 {
-            raw |= limbs.get(limb + 1).map_or(0, |l| l << (64 - off));
+fn booth_digit(limbs: &[u64], w: usize, c: usize) -> i16 {
+    // u = raw·2 + carry_in: bits [wc − 1, wc + c), bit −1 being 0.
+    let u = if w == 0 {
+        (limbs.first().copied().unwrap_or(0) & ((1 << c) - 1)) << 1
+    } else {
+        let pos = w * c - 1;
+        let (limb, off) = (pos / 64, pos % 64);
+        let mut bits = limbs.get(limb).copied().unwrap_or(0) >> off;
+        if off + c + 1 > 64 {
+            bits |= limbs.get(limb + 1).copied().unwrap_or(0) << (64 - off);
         }
-        let coef = (raw & mask) + carry; // ≤ 2^c
-        let digit = if coef >= half && w + 1 < windows {
-            carry = 1;
-            coef as i64 - (1i64 << c)
-        } else {
-            carry = 0;
-            coef as i64
-        };
-        // |digit| ≤ 2^(c−1) ≤ 2^15 and the top digit < 2^15 by `window_count`.
-        emit(w, digit as i16);
-    }
+        bits & ((1 << (c + 1)) - 1)
+    };
+    // c ≤ MAX_C: |digit| ≤ 2^(c−1) fits an i16.
+    (((u + 1) >> 1) as i64 - (((u >> c) as i64) << c)) as i16
 }
 
 /// One magnitude class prepared for Pippenger: member indices, their digits, window size.
@@ -267,10 +264,10 @@ struct DigitClass<'a, P: SWCurveConfig> {
     /// Member indices into `bases`; for signed classes the sign is folded into the digits
     /// and the top bit is cleared.
     idx: Vec<u32>,
-    /// Digits in blocks of [`BLOCK`] members; inside a block window-major
-    /// (`block_start·windows + w·block_len + k`), so a window task reads a contiguous run
-    /// per block and the digits are computed in parallel per block.
-    digits: Vec<i16>,
+    /// Digits per block of [`BLOCK`] members, window-major inside a block
+    /// (`digits[block][w·block_len + k]`): a window task reads a contiguous run per block,
+    /// and blocks are computed in parallel without a zero-filled array first.
+    digits: Vec<Vec<i16>>,
     c: usize,
     windows: usize,
     /// Member slices per window (more than one when there are few windows and many
@@ -311,15 +308,18 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
             return Self { naive, ..Self::empty(bases) };
         }
         let bits = <P::ScalarField as PrimeField>::MODULUS_BIT_SIZE as usize;
-        let (c, windows, parts) = Self::layout(m, bits, max_c::<P>(16), threads);
-        let mut digits = vec![0i16; m * windows];
-        digits.par_chunks_mut(BLOCK * windows).zip(idx.par_chunks(BLOCK)).for_each(|(out, ids)| {
-            let len = ids.len();
-            for (k, &i) in ids.iter().enumerate() {
-                let s = canonical::<P>(&scalars[i as usize]);
-                signed_digits(s.as_ref(), c, windows, |w, d| out[w * len + k] = d);
-            }
-        });
+        let (c, windows, parts) = Self::layout(m, bits, max_c::<P>(MAX_C), threads);
+        let digits = idx
+            .par_chunks(BLOCK)
+            .map(|ids| {
+                let block: Vec<ScalarBigInt<P>> = ids.iter().map(|&i| canonical::<P>(&scalars[i as usize])).collect();
+                let mut out = Vec::with_capacity(block.len() * windows);
+                for w in 0..windows {
+                    out.extend(block.iter().map(|s| booth_digit(s.as_ref(), w, c)));
+                }
+                out
+            })
+            .collect();
         Self { bases, idx, digits, c, windows, parts, points: None, naive: Vec::new() }.compact()
     }
 
@@ -341,18 +341,21 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
         // Only as many bits as the largest magnitude needs.
         let max_mag = mags.iter().copied().max().unwrap_or(0);
         let bits = bits.min((64 - max_mag.leading_zeros() as usize).max(1));
-        // c ≤ 15 so that negated digits (up to 2^(c−1)) fit an i16.
-        let (c, windows, parts) = Self::layout(m, bits, max_c::<P>(15), threads);
-        let mut digits = vec![0i16; m * windows];
-        digits.par_chunks_mut(BLOCK * windows).zip(idx.par_chunks(BLOCK).zip(mags.par_chunks(BLOCK))).for_each(
-            |(out, (ids, mags))| {
-                let len = ids.len();
-                for (k, (&i, &mag)) in ids.iter().zip(mags).enumerate() {
-                    let neg = i & NEG != 0;
-                    signed_digits(&[mag], c, windows, |w, d| out[w * len + k] = if neg { -d } else { d });
+        let (c, windows, parts) = Self::layout(m, bits, max_c::<P>(MAX_C), threads);
+        let digits = idx
+            .par_chunks(BLOCK)
+            .zip(mags.par_chunks(BLOCK))
+            .map(|(ids, mags)| {
+                let mut out = Vec::with_capacity(ids.len() * windows);
+                for w in 0..windows {
+                    out.extend(ids.iter().zip(mags).map(|(&i, &mag)| {
+                        let d = booth_digit(&[mag], w, c);
+                        if i & NEG != 0 { -d } else { d }
+                    }));
                 }
-            },
-        );
+                out
+            })
+            .collect();
         for i in &mut idx {
             *i &= !NEG;
         }
@@ -398,8 +401,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
         for b in blocks {
             let start = b * BLOCK;
             let len = BLOCK.min(m - start);
-            let off = start * self.windows + w * len;
-            let digits = &self.digits[off..off + len];
+            let digits = &self.digits[b][w * len..(w + 1) * len];
             match &self.points {
                 Some(points) => accumulate(&mut adder, points[start..start + len].iter(), digits),
                 None => {
@@ -994,22 +996,31 @@ mod tests {
     #[test]
     fn msm_digits_recompose() {
         let mut r = rng(9);
-        for c in 2..=16 {
-            let bits = 254;
-            let windows = window_count(bits, c);
-            for _ in 0..200 {
-                let s = Fr::rand(&mut r);
-                let mut acc = Fr::zero();
-                let mut digits = vec![0i16; windows];
-                signed_digits(s.into_bigint().as_ref(), c, windows, |w, d| digits[w] = d);
-                for (w, &d) in digits.iter().enumerate() {
-                    assert!(i32::from(d).unsigned_abs() <= 1 << (c - 1), "c = {c}, digit {d}");
-                    let scale = Fr::from(2u64).pow([(w * c) as u64]);
-                    let dv = if d < 0 { -Fr::from(d.unsigned_abs() as u64) } else { Fr::from(d as u64) };
-                    acc += dv * scale;
-                }
-                assert_eq!(acc, s, "c = {c}");
+        let check = |limbs: &[u64], value: Fr, bits: usize, c: usize| {
+            let mut acc = Fr::zero();
+            for w in 0..window_count(bits, c) {
+                let d = booth_digit(limbs, w, c);
+                assert!(i32::from(d).unsigned_abs() <= 1 << (c - 1), "c = {c}, digit {d}");
+                let dv = if d < 0 { -Fr::from(d.unsigned_abs()) } else { Fr::from(d as u64) };
+                acc += dv * Fr::from(2u64).pow([(w * c) as u64]);
             }
+            assert_eq!(acc, value, "c = {c}, bits = {bits}");
+        };
+        for c in 2..=MAX_C {
+            for _ in 0..100 {
+                let s = Fr::rand(&mut r);
+                check(s.into_bigint().as_ref(), s, 254, c);
+            }
+            for bits in 1..=64 {
+                let all_ones = u64::MAX >> (64 - bits);
+                let random = r.r#gen::<u64>() >> (64 - bits);
+                for m in [all_ones, random, 1u64 << (bits - 1)] {
+                    check(&[m], Fr::from(m), bits, c);
+                }
+            }
+            // All ones over the full width: every window carries.
+            let max = (-Fr::one()).into_bigint();
+            check(max.as_ref(), -Fr::one(), 254, c);
         }
     }
 
@@ -1148,6 +1159,11 @@ mod probe {
     #[test]
     #[ignore = "probe"]
     fn probe_costs() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        pool.install(probe_costs_inner);
+    }
+
+    fn probe_costs_inner() {
         let mut r = ChaCha20Rng::seed_from_u64(1);
         let mut a = Fq::rand(&mut r);
         let b = Fq::rand(&mut r);
@@ -1162,6 +1178,31 @@ mod probe {
         for _ in 0..10000 { a = a.inverse().unwrap() + b; }
         let inv = t.elapsed().as_secs_f64() * 1e9 / 10000.0;
         println!("mul {mul:.1} ns sq {sq:.1} ns inv {inv:.0} ns {a}");
+        let (mut a0, mut a1, mut a2, mut a3) = (a, a + b, a + a, b + b);
+        let t = cpu_ns();
+        for _ in 0..n / 4 { a0 *= b; a1 *= b; a2 *= b; a3 *= b; }
+        let tput = (cpu_ns() - t) as f64 / n as f64;
+        let t = cpu_ns();
+        for _ in 0..n / 4 { a0 -= b; a1 -= b; a2 -= b; a3 -= b; }
+        let sub = (cpu_ns() - t) as f64 / n as f64;
+        let t = cpu_ns();
+        for _ in 0..n { a0 -= a1; a1 -= a0; }
+        let subdep = (cpu_ns() - t) as f64 / n as f64 / 2.0;
+        println!("mul throughput {tput:.1} ns, sub throughput {sub:.2} ns, dependent sub {subdep:.2} {}", a0 + a1 + a2 + a3);
+        {
+            let n = 1 << 20;
+            let s: Vec<_> = (0..n).map(|_| Fr::rand(&mut r).into_bigint()).collect();
+            let pts = vec![ark_bn254::G1Affine::identity(); n];
+            for _ in 0..3 {
+                let t = cpu_ns();
+                let classes = Classes::<ark_bn254::g1::Config>::partition(&s);
+                let t1 = cpu_ns();
+                let d = DigitClass::full(&pts, &s, classes.full, 1);
+                let t2 = cpu_ns();
+                println!("partition {} ms, digits {} ms (c={}, W={}) [main thread only]", (t1 - t) / 1_000_000, (t2 - t1) / 1_000_000, d.c, d.windows);
+            }
+        }
+        if std::env::var("PROBE_PARTS").is_err() { return; }
         if std::env::var("PROBE_PARTS").is_ok() {
             let g = ark_bn254::G1Projective::generator();
             let steps: Vec<_> = (0..16).map(|_| g * Fr::rand(&mut r)).collect();
