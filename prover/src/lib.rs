@@ -45,6 +45,8 @@ pub mod groth16;
 pub mod json;
 mod key_layout;
 pub mod keys;
+/// Multi-scalar multiplication for the prover: batch-affine Pippenger, partitioned by scalar size.
+pub mod msm;
 pub mod proof;
 pub mod reduction;
 pub mod seal;
