@@ -13,7 +13,8 @@
 //!   a finding: parsers must refuse absurd sizes before allocating) and a per-input
 //!   `-timeout`. New inputs accumulate in `fuzz/corpus/<target>` and findings land in
 //!   `fuzz/artifacts/<target>` (cargo-fuzz's own layout, so `cargo +nightly fuzz run
-//!   <target> <file>` replays a finding). Targets run two at a time on two cores.
+//!   <target> <file>` replays a finding). Targets run one per core (two at a time on the
+//!   2-core CI machine).
 //!
 //! Any crash, leak, out-of-memory or timeout fails the step and prints the reproducer's
 //! path and the end of libFuzzer's log.
@@ -135,7 +136,8 @@ fn run(ctx: &Ctx, seconds: u64, only: Option<&str>) -> Result<(), String> {
     let seeded = start.elapsed();
 
     let start = Instant::now();
-    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+    // One target per core, at most four (each may use up to RSS_LIMIT_MB).
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     eprintln!("  fuzzing {} target(s) for {seconds} s each, {jobs} at a time", targets.len());
     let outcomes = run_parallel(&targets, jobs, |t| fuzz_one(t, seconds, &fuzz_dir, &bin_dir, &seeds))?;
     let fuzzed = start.elapsed();
