@@ -26,8 +26,8 @@ use std::cell::RefCell;
 use std::time::Duration;
 use web_time::Instant;
 
-use ark_bn254::{Bn254, G1Projective, G2Projective};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_bn254::{Bn254, G1Projective};
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{One, PrimeField, UniformRand, Zero};
 use ark_groth16::Groth16;
 use ark_poly::GeneralEvaluationDomain;
@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::keys::{ProvingKey, VerifyingKey};
+use crate::msm;
 use crate::proof::Proof;
 use crate::reduction::{self, CircomReduction};
 use zkid_circuits::rows::{self, RecordableCircuit};
@@ -579,7 +580,7 @@ fn prove_evaluations_timed<R: RngCore + CryptoRng>(
 
     let h_acc = timed(ProvePhase::MsmH, observer, timings, || {
         let h: Vec<_> = h.par_iter().map(|s| s.into_bigint()).collect();
-        G1Projective::msm_bigint(&pk.h_query, &h)
+        msm::msm(&pk.h_query, &h)
     })?;
     drop(h);
 
@@ -587,13 +588,13 @@ fn prove_evaluations_timed<R: RngCore + CryptoRng>(
     let assignment: Vec<_> = z[1..].par_iter().map(|s| s.into_bigint()).collect();
     let witness = &assignment[num_inputs - 1..];
 
-    let l_acc = timed(ProvePhase::MsmL, observer, timings, || G1Projective::msm_bigint(&pk.l_query, witness))?;
+    let l_acc = timed(ProvePhase::MsmL, observer, timings, || msm::msm(&pk.l_query, witness))?;
 
     // A = α + Σ z_i·A_i(τ) + r·δ
     let g_a = timed(ProvePhase::MsmA, observer, timings, || {
         pk.vk.alpha_g1.into_group()
             + pk.a_query[0]
-            + G1Projective::msm_bigint(&pk.a_query[1..], &assignment)
+            + msm::msm(&pk.a_query[1..], &assignment)
             + pk.delta_g1 * r
     })?;
 
@@ -604,7 +605,7 @@ fn prove_evaluations_timed<R: RngCore + CryptoRng>(
         } else {
             pk.beta_g1.into_group()
                 + pk.b_g1_query[0]
-                + G1Projective::msm_bigint(&pk.b_g1_query[1..], &assignment)
+                + msm::msm(&pk.b_g1_query[1..], &assignment)
                 + pk.delta_g1 * s
         }
     })?;
@@ -612,7 +613,7 @@ fn prove_evaluations_timed<R: RngCore + CryptoRng>(
     let g2_b = timed(ProvePhase::MsmBG2, observer, timings, || {
         pk.vk.beta_g2.into_group()
             + pk.b_g2_query[0]
-            + G2Projective::msm_bigint(&pk.b_g2_query[1..], &assignment)
+            + msm::msm(&pk.b_g2_query[1..], &assignment)
             + pk.vk.delta_g2 * s
     })?;
 
