@@ -4,9 +4,11 @@
 //! live here; every capability lives in the library crates.
 //!
 //! Exit codes: `0` success, `1` the operation failed, `2` unusable input or usage (missing
-//! or malformed file, wrong shape, bad flag).
+//! or malformed file, wrong shape, bad flag, over the memory budget), `130` cancelled
+//! (Ctrl-C or SIGTERM; nothing is written, see [`interrupt`]).
 
 mod cmd;
+mod interrupt;
 mod ui;
 
 use clap::{Parser, Subcommand};
@@ -97,7 +99,8 @@ fn prover_exit_code(err: &ProverError) -> u8 {
             | ProverError::AttestationFormat(_) => 2,
             _ => 1,
         },
-        ErrorKind::Cancelled | ErrorKind::Io | ErrorKind::Internal => 1,
+        ErrorKind::Cancelled => interrupt::EXIT_CODE,
+        ErrorKind::Io | ErrorKind::Internal => 1,
     }
 }
 
@@ -147,6 +150,7 @@ fn main() -> ExitCode {
 fn run() -> ExitCode {
     // clap exits with 2 on usage errors and 0 for --help/--version.
     let cli = Cli::parse();
+    interrupt::install();
     let result = match cli.command {
         Command::Compile(args) => cmd::compile::run(&args),
         Command::Infer(args) => cmd::infer::run(&args),

@@ -37,9 +37,11 @@ pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
 }
 
 /// A progress bar over the phases of one proof ([`ProvePhase::ALL`]), showing the name of
-/// the running phase. Ticks on its own while a long phase (an MSM) runs.
+/// the running phase. Ticks on its own while a long phase (an MSM) runs. While it lives, a
+/// Ctrl-C or SIGTERM cancels the proof at the next phase ([`crate::interrupt`]).
 pub struct ProveProgress {
     bar: ProgressBar,
+    _cancellable: crate::interrupt::CancellableGuard,
 }
 
 impl ProveProgress {
@@ -50,7 +52,7 @@ impl ProveProgress {
         if !bar.is_hidden() {
             bar.enable_steady_tick(std::time::Duration::from_millis(100));
         }
-        Self { bar }
+        Self { bar, _cancellable: crate::interrupt::cancellable() }
     }
 
     /// Removes the bar.
@@ -60,6 +62,9 @@ impl ProveProgress {
 }
 
 impl ProveObserver for ProveProgress {
+    fn cancelled(&self) -> bool {
+        crate::interrupt::cancelled()
+    }
     fn phase_started(&mut self, phase: ProvePhase) {
         self.bar.set_message(phase.name());
     }

@@ -10,6 +10,7 @@ use rand::{CryptoRng, RngCore};
 
 use crate::Fr;
 use crate::biometric::{self, Enrollment};
+use crate::budget::{self, MemoryBudget};
 use crate::capture::Capture;
 use crate::error::Result;
 use crate::groth16::{ProveObserver, ProveReport};
@@ -96,10 +97,20 @@ pub struct DeviceProver {
 }
 
 impl DeviceProver {
-    /// Pairs a model with its proving key; refuses a key for another model.
+    /// Pairs a model with its proving key; refuses a key for another model, and a key whose
+    /// proofs would need more than [`MemoryBudget::DEFAULT`] (2 GiB) of memory.
     pub fn new(model: LoadedModel, key: ProvingKeyFile) -> Result<Self> {
+        Self::with_memory_budget(model, key, MemoryBudget::DEFAULT)
+    }
+
+    /// Like [`DeviceProver::new`] with another memory budget: a key whose proofs are estimated
+    /// ([`crate::budget::prove_estimate`]) to need more is refused with
+    /// [`ProverError::OverMemoryBudget`](crate::ProverError::OverMemoryBudget) now, not
+    /// killed by the OS half-way through a proof.
+    pub fn with_memory_budget(model: LoadedModel, key: ProvingKeyFile, budget: MemoryBudget) -> Result<Self> {
         let statement = Statement::from_id(&key.header.statement_id)?;
         key.check_for(&model.digest, &statement.id())?;
+        budget::check_prove(&key.key, budget)?;
         Ok(Self { model, key, statement })
     }
 
@@ -207,13 +218,15 @@ pub fn verify_proof_json(
 /// Makes an **insecure** development key pair for `statement_id` (`enroll`,
 /// `match(max_shift=..,min_bits=..)`, `infer(input=..,output=..)`): whoever ran it could
 /// forge proofs. For trying zkid out and for tests; production keys come from a ceremony.
-/// Returns the proving and verifying key files as bytes.
+/// Returns the proving and verifying key files as bytes. A setup estimated
+/// ([`budget::estimate_statement`]) to need more than [`MemoryBudget::DEFAULT`] is refused.
 pub fn dev_setup<R: RngCore + CryptoRng>(
     model: &LoadedModel,
     statement_id: &str,
     rng: &mut R,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let statement = Statement::from_id(statement_id)?;
+    MemoryBudget::DEFAULT.check(&budget::setup_estimate(&budget::estimate_statement(model, statement)))?;
     let (pk, vk) = statement::setup(model, statement, rng)?;
     Ok((pk.to_bytes()?, vk.to_bytes()?))
 }

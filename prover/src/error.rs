@@ -154,6 +154,24 @@ pub enum ProverError {
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 
+    /// The estimated peak memory of the operation is over the caller's
+    /// [`MemoryBudget`](crate::budget::MemoryBudget); refused before any large allocation.
+    #[error(
+        "{operation} needs an estimated {} of memory, over the memory budget of {}; raise the budget if \
+         the device has the memory (zkid CLI: --memory-budget SIZE or ZKID_MEMORY_BUDGET; bindings: the \
+         prover's memory budget argument) or use a smaller model",
+        crate::budget::human_bytes(*.estimated),
+        crate::budget::human_bytes(*.budget)
+    )]
+    OverMemoryBudget {
+        /// What was refused: `proving` or `setup`.
+        operation: &'static str,
+        /// Estimated peak bytes.
+        estimated: u64,
+        /// The budget, bytes.
+        budget: u64,
+    },
+
     /// The model, its input or its integer inference was rejected (wrong input shape, NaN,
     /// corrupt `.zkm`, overflow).
     #[error(transparent)]
@@ -247,7 +265,7 @@ pub enum ProverError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// An argument is unusable: a capture of the wrong kind or size, a nonce, a threshold,
-    /// a statement id, a digest.
+    /// a statement id, a digest; or the work would not fit the memory budget.
     InvalidInput,
     /// The model file is corrupt, or a capture value is out of the model's range.
     Model,
@@ -290,7 +308,7 @@ impl ProverError {
     pub fn kind(&self) -> ErrorKind {
         use ProverError as E;
         match self {
-            E::InvalidInput(_) => ErrorKind::InvalidInput,
+            E::InvalidInput(_) | E::OverMemoryBudget { .. } => ErrorKind::InvalidInput,
             E::Model(_) => ErrorKind::Model,
             E::KeyDigestMismatch
             | E::KeyPinMismatch { .. }

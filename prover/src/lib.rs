@@ -37,6 +37,7 @@
 pub mod attest;
 pub mod audit;
 pub mod biometric;
+pub mod budget;
 pub mod capture;
 pub mod device;
 pub mod error;
@@ -66,6 +67,7 @@ pub type Fr = ark_bn254::Fr;
 pub use ark_relations::gr1cs::ConstraintSynthesizer;
 pub use attest::{Attestation, DeviceKeyAlg, DevicePublicKey, DeviceSigningKey, verify_attestation};
 pub use biometric::{EnrollProof, Enrollment, MatchProof, prove_enroll, prove_match, tau_units};
+pub use budget::MemoryBudget;
 pub use capture::{Capture, OwnedCapture};
 pub use device::{
     DeviceProver, EnrollOutcome, MatchOutcome, ProofOutcome, VerifyOutcome, dev_setup, verify_proof_json,

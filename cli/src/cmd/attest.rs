@@ -124,13 +124,14 @@ pub fn run(args: &Args) -> Result<()> {
     }
 }
 
-/// Creates `dir` if missing; refuses a path that is not a directory.
-fn prepare_dir(dir: &Path) -> Result<()> {
+/// Creates `dir` if missing (removed again if `files` are not committed); refuses a path
+/// that is not a directory.
+fn prepare_dir(dir: &Path, files: &mut AtomicFiles) -> Result<()> {
     let ctx = || BadInput(format!("cannot use key directory {}", dir.display()));
     match std::fs::metadata(dir) {
         Ok(meta) if !meta.is_dir() => Err(anyhow!("it exists and is not a directory")).with_context(ctx),
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir).with_context(ctx),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => files.create_dir(dir).with_context(ctx),
         Err(e) => Err(e).with_context(ctx),
     }
 }
@@ -154,7 +155,8 @@ fn write_secret(path: &Path, secret: &[u8]) -> Result<()> {
 }
 
 fn keygen(args: &KeygenArgs) -> Result<()> {
-    prepare_dir(&args.out)?;
+    let mut files = AtomicFiles::default();
+    prepare_dir(&args.out, &mut files)?;
     let key_path = args.out.join(DEVICE_KEY);
     let pub_path = args.out.join(DEVICE_PUB);
     if !args.force {
@@ -170,7 +172,6 @@ fn keygen(args: &KeygenArgs) -> Result<()> {
     let key = DeviceSigningKey::generate(args.alg.into()).context("cannot make a device key")?;
     let public = key.public_key();
 
-    let mut files = AtomicFiles::default();
     let key_tmp = files.add(&key_path);
     write_secret(&key_tmp, key.to_pkcs8_text().as_bytes())?;
     files.write(&pub_path, format!("{public}\n").as_bytes())?;

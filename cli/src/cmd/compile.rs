@@ -229,8 +229,11 @@ pub fn run(args: &Args) -> Result<()> {
 
     let (compiled, elapsed) = compile_with_progress(&onnx_bytes, calibration, &opts, "calibrating", args.json)
         .with_context(|| format!("cannot compile {}", args.model.display()))?;
-    let digest =
-        zkm::save(&compiled.model, &args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
+    let bytes = zkm::to_bytes(&compiled.model).with_context(|| format!("cannot write {}", args.output.display()))?;
+    let digest = zkm::digest_of(&compiled.model)?;
+    let mut files = super::keydir::AtomicFiles::default();
+    files.write(&args.output, &bytes)?;
+    files.commit()?;
 
     let model = &compiled.model;
     let layers = report::layer_table(model);

@@ -93,13 +93,14 @@ fn check_belongs(vk: &VerifyingKeyFile, env: &ProofEnvelope, proof: &Path, keys:
     Ok(())
 }
 
-/// Refuses an output path that exists and is not a directory; creates it if missing.
-fn prepare_dir(dir: &Path) -> Result<()> {
+/// Refuses an output path that exists and is not a directory; creates it if missing (and
+/// removes it again if the files are not committed).
+fn prepare_dir(dir: &Path, files: &mut AtomicFiles) -> Result<()> {
     let ctx = || BadInput(format!("cannot use output directory {}", dir.display()));
     match std::fs::metadata(dir) {
         Ok(meta) if !meta.is_dir() => Err(anyhow!("it exists and is not a directory")).with_context(ctx),
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir).with_context(ctx),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => files.create_dir(dir).with_context(ctx),
         Err(e) => Err(e).with_context(ctx),
     }
 }
@@ -118,13 +119,13 @@ pub fn run(args: &Args) -> Result<()> {
     let vk_text = vk.key.to_snarkjs_string();
     let proof_text = envelope.proof.to_snarkjs_string();
     let public_text = public_inputs_to_string(&envelope.public_signals);
-    prepare_dir(&args.out)?;
+    let mut files = AtomicFiles::default();
+    prepare_dir(&args.out, &mut files)?;
     let targets = [
         (args.out.join(VERIFICATION_KEY_JSON), vk_text),
         (args.out.join(PROOF_JSON), proof_text),
         (args.out.join(PUBLIC_JSON), public_text),
     ];
-    let mut files = AtomicFiles::default();
     for (path, text) in &targets {
         files.write(path, text.as_bytes())?;
     }

@@ -4,7 +4,8 @@
 //! seals them (AES-256-GCM, bound to the model digest) under a key the host provides — a
 //! platform keystore key on phones, a 32-byte file here — and `match` unseals them.
 
-use super::keydir::{AtomicFiles, load_model, load_proving_key, read_manifest};
+use super::keydir::{AtomicFiles, PROVING_KEY, load_model, load_proving_key, read_manifest};
+use super::memory::{self, MemoryArgs};
 use super::prove::parse_nonce_arg;
 use super::read_input;
 use crate::{BadInput, ui};
@@ -85,23 +86,32 @@ pub fn load_capture(model: &LoadedModel, args: &CaptureArgs) -> Result<QTensor> 
     model.model.quantize_input(&image).with_context(ctx)
 }
 
-/// Reads a 32-byte sealing key, creating one (mode 0600) if `create` and it is missing.
-fn sealing_key(path: &Path, create: bool) -> Result<SealingKey> {
+/// Reads a 32-byte sealing key; if `create` and it is missing, makes a new one, which the
+/// caller writes with its other outputs ([`write_sealing_key`]) — so a failed or cancelled
+/// enrollment leaves no key behind. Returns the key and whether it is new.
+fn sealing_key(path: &Path, create: bool) -> Result<(SealingKey, bool)> {
     if create && !path.exists() {
-        let key = SealingKey::generate()?;
-        let mut files = AtomicFiles::default();
-        files.write(path, key.to_bytes().as_slice())?;
-        files.commit()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-        }
-        eprintln!("created sealing key {} (stands in for a platform keystore key)", path.display());
-        return Ok(key);
+        return Ok((SealingKey::generate()?, true));
     }
     let bytes = zkid_prover::Zeroizing::new(read_input(path, "sealing key")?);
-    SealingKey::from_bytes(&bytes).with_context(|| BadInput(format!("cannot use sealing key {}", path.display())))
+    let key = SealingKey::from_bytes(&bytes)
+        .with_context(|| BadInput(format!("cannot use sealing key {}", path.display())))?;
+    Ok((key, false))
+}
+
+/// Adds a new sealing key to `files`, readable by its owner only (mode 0600 on unix) from
+/// the moment its temporary file exists.
+fn write_sealing_key(files: &mut AtomicFiles, path: &Path, key: &SealingKey) -> Result<()> {
+    use std::io::Write;
+    let tmp = files.add(path);
+    let ctx = || format!("cannot write {}", tmp.display());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp).with_context(ctx)?;
+    file.write_all(key.to_bytes().as_slice()).with_context(ctx)?;
+    file.sync_all().with_context(ctx)
 }
 
 fn nonce_of(arg: &Option<String>) -> Result<(Fr, bool)> {
@@ -139,6 +149,8 @@ pub struct SessionArgs {
     /// Print one JSON object instead of the human-readable report.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// Arguments of `zkid enroll`.
@@ -162,11 +174,16 @@ struct EnrollJson {
     valid_template_bits: Option<usize>,
 }
 
-fn check_key(model: &LoadedModel, keys: &Path) -> Result<zkid_prover::ProvingKeyFile> {
+/// Loads the proving key (refused if it, or proving with it, would not fit `memory`) and
+/// checks it belongs to `model`.
+fn check_key(model: &LoadedModel, keys: &Path, memory: &MemoryArgs) -> Result<zkid_prover::ProvingKeyFile> {
+    let budget = memory.budget()?;
     let manifest = read_manifest(keys)?;
+    memory::check_key_file(&keys.join(PROVING_KEY), budget)?;
     let pk = load_proving_key(keys, manifest.as_ref())?;
     pk.check_for(&model.digest, &pk.header.statement_id)
         .with_context(|| BadInput(format!("the keys in {} do not belong to this model", keys.display())))?;
+    memory::check_prove(&pk, budget)?;
     Ok(pk)
 }
 
@@ -175,9 +192,9 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     let a = &args.session;
     let (nonce, _) = nonce_of(&a.nonce)?;
     let model = load_model(&a.model)?;
-    let pk = check_key(&model, &a.keys)?;
+    let pk = check_key(&model, &a.keys, &a.memory)?;
     let x = load_capture(&model, &a.capture)?;
-    let key = sealing_key(&a.sealing_key, true)?;
+    let (key, new_key) = sealing_key(&a.sealing_key, true)?;
     let mut progress = ui::ProveProgress::new(a.json);
     let proved = biometric::prove_enroll(&model, &pk, &x, nonce, &mut OsRng, &mut progress);
     progress.finish();
@@ -185,9 +202,15 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     let sealed = proved.enrollment.seal(&model, &key)?;
     let text = proved.envelope.to_json_string();
     let mut files = AtomicFiles::default();
+    if new_key {
+        write_sealing_key(&mut files, &a.sealing_key, &key)?;
+    }
     files.write(&a.output, text.as_bytes())?;
     files.write(&a.enrollment, &sealed)?;
     files.commit()?;
+    if new_key {
+        eprintln!("created sealing key {} (stands in for a platform keystore key)", a.sealing_key.display());
+    }
     let signals = &proved.envelope.public_signals;
     let valid_bits = iris::filter_bank(&model.model)
         .map(|_| iris::IrisTemplate::from_output(proved.enrollment.template()).valid_bits());
@@ -266,9 +289,9 @@ pub fn run_match(args: &MatchArgs) -> Result<()> {
     let (nonce, _) = nonce_of(&a.nonce)?;
     let model = load_model(&a.model)?;
     let tau = tau_units(&model, args.tau)?;
-    let pk = check_key(&model, &a.keys)?;
+    let pk = check_key(&model, &a.keys, &a.memory)?;
     let x = load_capture(&model, &a.capture)?;
-    let key = sealing_key(&a.sealing_key, false)?;
+    let (key, _) = sealing_key(&a.sealing_key, false)?;
     let blob = read_input(&a.enrollment, "enrollment")?;
     let enrolled = Enrollment::unseal(&model, &key, &blob)
         .with_context(|| BadInput(format!("cannot open enrollment {}", a.enrollment.display())))?;

@@ -234,10 +234,14 @@ pub fn count_constraints(model: &LoadedModel, statement: Statement) -> Result<u6
 
 /// A set of files written all-or-nothing: each is written to a temporary name in its
 /// final directory, and [`AtomicFiles::commit`] renames them into place. Dropped without
-/// a commit, it removes the temporary files.
+/// a commit — an error, a cancelled proof — it removes the temporary files and the
+/// directories it created. Its paths are also registered with [`crate::interrupt`], which
+/// removes them if a signal stops the process, and the commit is refused once a signal
+/// asked to stop.
 #[derive(Default)]
 pub struct AtomicFiles {
     pending: Vec<(PathBuf, PathBuf)>,
+    created_dirs: Vec<PathBuf>,
 }
 
 impl AtomicFiles {
@@ -251,6 +255,7 @@ impl AtomicFiles {
     /// Registers `target`; returns the temporary path to write.
     pub fn add(&mut self, target: &Path) -> PathBuf {
         let tmp = Self::temp_path(target);
+        crate::interrupt::track_file(tmp.clone());
         self.pending.push((tmp.clone(), target.to_path_buf()));
         tmp
     }
@@ -261,12 +266,40 @@ impl AtomicFiles {
         std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))
     }
 
-    /// Renames every temporary file to its target.
-    pub fn commit(mut self) -> Result<()> {
-        for (tmp, target) in std::mem::take(&mut self.pending) {
-            std::fs::rename(&tmp, &target).with_context(|| format!("cannot write {}", target.display()))?;
+    /// Creates `dir` (and missing parents) for outputs; they are removed again, if still
+    /// empty, when the files are not committed.
+    pub fn create_dir(&mut self, dir: &Path) -> Result<()> {
+        let missing: Vec<PathBuf> =
+            dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
+        // Outermost first, so that the innermost is removed first.
+        for d in missing.into_iter().rev() {
+            crate::interrupt::track_dir(d.clone());
+            self.created_dirs.push(d);
         }
-        Ok(())
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))
+    }
+
+    /// Renames every temporary file to its target; fails with
+    /// [`zkid_prover::ProverError::Cancelled`] (writing nothing) if a signal asked to stop.
+    pub fn commit(mut self) -> Result<()> {
+        if crate::interrupt::begin_commit().is_err() {
+            return Err(anyhow!(zkid_prover::ProverError::Cancelled)).context("interrupted; nothing was written");
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let temps: Vec<PathBuf> = pending.iter().map(|(tmp, _)| tmp.clone()).collect();
+        let result = pending.iter().try_for_each(|(tmp, target)| {
+            std::fs::rename(tmp, target).with_context(|| format!("cannot write {}", target.display()))
+        });
+        crate::interrupt::untrack(&temps);
+        if result.is_ok() {
+            crate::interrupt::untrack(&std::mem::take(&mut self.created_dirs));
+        } else {
+            // Whatever was not renamed goes; `Drop` removes the directories if empty.
+            for tmp in &temps {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+        result
     }
 }
 
@@ -275,11 +308,18 @@ impl Drop for AtomicFiles {
         for (tmp, _) in &self.pending {
             let _ = std::fs::remove_file(tmp);
         }
+        for d in self.created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+        let temps: Vec<PathBuf> = self.pending.iter().map(|(tmp, _)| tmp.clone()).collect();
+        crate::interrupt::untrack(&temps);
+        crate::interrupt::untrack(&self.created_dirs);
     }
 }
 
 /// Refuses a path that is not a directory, or a non-empty directory without `--force`;
-/// returns whether the directory had to be created.
+/// returns whether the directory is missing (the writer creates it, see
+/// [`AtomicFiles::create_dir`]).
 pub fn prepare_dir(dir: &Path, force: bool) -> Result<bool> {
     let ctx = || BadInput(format!("cannot use keys directory {}", dir.display()));
     match std::fs::metadata(dir) {
@@ -291,10 +331,7 @@ pub fn prepare_dir(dir: &Path, force: bool) -> Result<bool> {
             }
             Ok(false)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).with_context(ctx)?;
-            Ok(true)
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(e).with_context(ctx),
     }
 }
@@ -312,6 +349,7 @@ pub fn write_keys_dir(
     setup: &str,
 ) -> Result<Manifest> {
     let mut files = AtomicFiles::default();
+    files.create_dir(dir)?;
     let entry = |path: &Path, sha256: [u8; 32]| -> Result<FileEntry> {
         Ok(FileEntry {
             sha256: hex(&sha256),

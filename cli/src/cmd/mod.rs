@@ -19,6 +19,7 @@ pub mod identity;
 pub mod import_zkey;
 pub mod infer;
 pub mod keydir;
+pub mod memory;
 pub mod prove;
 pub mod setup;
 pub mod verify;

@@ -1,6 +1,7 @@
 //! `zkid prove`: a Groth16 proof that a compiled model maps a private input to its output.
 
-use super::keydir::{AtomicFiles, load_model, load_proving_key, read_manifest};
+use super::keydir::{AtomicFiles, PROVING_KEY, load_model, load_proving_key, read_manifest};
+use super::memory::{self, EstimateJson, MemoryArgs};
 use super::read_input;
 use crate::{BadInput, ui};
 use anyhow::{Context, Result, anyhow};
@@ -35,6 +36,8 @@ pub struct Args {
     /// Print one JSON object instead of the human-readable report.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 #[derive(Serialize)]
@@ -54,6 +57,7 @@ struct JsonReport {
     public_signals: usize,
     outputs: Option<Vec<i64>>,
     outputs_dequantized: Option<Vec<f64>>,
+    memory_estimate: EstimateJson,
 }
 
 /// Parses `--nonce`, marking a malformed one as unusable input.
@@ -68,9 +72,12 @@ pub fn run(args: &Args) -> Result<()> {
         Some(n) => (parse_nonce_arg(n)?, false),
         None => (statement::random_nonce(), true),
     };
+    let budget = args.memory.budget()?;
     let model = load_model(&args.model)?;
     let manifest = read_manifest(&args.keys)?;
+    memory::check_key_file(&args.keys.join(PROVING_KEY), budget)?;
     let pk = load_proving_key(&args.keys, manifest.as_ref())?;
+    let estimate = memory::check_prove(&pk, budget)?;
     let statement = Statement::from_id(&pk.header.statement_id)
         .with_context(|| BadInput(format!("cannot use proving key in {}", args.keys.display())))?;
     pk.check_for(&model.digest, &statement.id()).with_context(|| {
@@ -82,6 +89,7 @@ pub fn run(args: &Args) -> Result<()> {
     let mut progress = ui::ProveProgress::new(args.json);
     let proved = statement::prove_infer_raw(&model, &pk, &raw, nonce, &mut OsRng, &mut progress);
     progress.finish();
+    drop(pk);
     // Input problems (shape, NaN, range) are mapped to exit 2 by `crate::exit_code`.
     let proved = proved.with_context(|| format!("cannot prove on input {}", args.input.display()))?;
 
@@ -112,6 +120,7 @@ pub fn run(args: &Args) -> Result<()> {
             public_signals: proved.envelope.public_signals.len(),
             outputs,
             outputs_dequantized: dequantized,
+            memory_estimate: EstimateJson::new(budget, &estimate, None),
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());

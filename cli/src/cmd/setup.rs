@@ -1,6 +1,7 @@
 //! `zkid setup`: a development Groth16 key pair for a statement over a compiled model.
 
 use super::keydir::{self, Manifest, StatementArgs, load_model, prepare_dir};
+use super::memory::{self, EstimateJson, MemoryArgs};
 use crate::{BadInput, ui};
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
@@ -28,6 +29,8 @@ pub struct Args {
     /// Print one JSON object instead of the human-readable report.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// The warning every dev setup prints.
@@ -47,6 +50,7 @@ struct JsonReport<'a> {
     proving_key_uncompressed_bytes: u64,
     setup_ms: f64,
     write_ms: f64,
+    memory_estimate: EstimateJson,
 }
 
 /// Runs `zkid setup`.
@@ -61,16 +65,16 @@ pub fn run(args: &Args) -> Result<()> {
         )));
     }
     let statement = args.statement.statement();
+    let budget = args.memory.budget()?;
     let model = load_model(&args.model)?;
-    let created = prepare_dir(&args.out, args.force)?;
+    prepare_dir(&args.out, args.force)?;
+    // Before any key material exists: a setup or proofs over budget are refused here.
+    let (size, setup_estimate, prove_estimate) = memory::check_setup(&model, statement, budget)?;
     eprintln!("{DEV_WARNING}");
 
-    let result = write_keys(args, &model, statement);
-    if result.is_err() && created {
-        // Only removes the directory if nothing was left in it.
-        let _ = std::fs::remove_dir(&args.out);
-    }
-    let (manifest, pk_uncompressed, setup_time, write_time) = result?;
+    // The keys directory is created, and removed again on failure, by `write_keys_dir`.
+    let (manifest, pk_uncompressed, setup_time, write_time) = write_keys(args, &model, statement, size.constraints)?;
+    let estimate = EstimateJson::new(budget, &prove_estimate, Some(&setup_estimate));
 
     if args.json {
         let report = JsonReport {
@@ -80,6 +84,7 @@ pub fn run(args: &Args) -> Result<()> {
             proving_key_uncompressed_bytes: pk_uncompressed,
             setup_ms: ui::millis(setup_time),
             write_ms: ui::millis(write_time),
+            memory_estimate: estimate,
         };
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
@@ -90,6 +95,11 @@ pub fn run(args: &Args) -> Result<()> {
     );
     keydir::print_keys(&manifest);
     println!("setup time: {} (writing keys: {})", ui::duration(setup_time), ui::duration(write_time));
+    println!(
+        "estimated peak memory: setup {}, proving {} (budget {budget})",
+        ui::bytes(setup_estimate.peak),
+        ui::bytes(prove_estimate.peak)
+    );
     println!("wrote {}", args.out.join(keydir::MANIFEST).display());
     Ok(())
 }
@@ -97,10 +107,14 @@ pub fn run(args: &Args) -> Result<()> {
 type Written = (Manifest, u64, std::time::Duration, std::time::Duration);
 
 /// Runs the setup and writes the four files all-or-nothing.
-fn write_keys(args: &Args, model: &statement::LoadedModel, statement: statement::Statement) -> Result<Written> {
+fn write_keys(
+    args: &Args,
+    model: &statement::LoadedModel,
+    statement: statement::Statement,
+    constraints: u64,
+) -> Result<Written> {
     let bar = ui::spinner("dev setup", args.json);
     let start = Instant::now();
-    let constraints = keydir::count_constraints(model, statement)?;
     let keys = statement::setup(model, statement, &mut OsRng).context("dev setup failed");
     bar.finish_and_clear();
     let (pk, vk) = keys?;
