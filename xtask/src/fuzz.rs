@@ -49,7 +49,7 @@ const TARGETS: &[Target] = &[
     Target { name: "proof_json", max_len: 8 << 10 },
     Target { name: "sealed_enrollment", max_len: 1 << 10 },
     Target { name: "npy", max_len: 4 << 10 },
-    Target { name: "zkey", max_len: 128 << 10 },
+    Target { name: "zkey", max_len: 16 << 10 },
     Target { name: "r1cs", max_len: 64 << 10 },
     Target { name: "onnx_import", max_len: 32 << 10 },
 ];
@@ -137,7 +137,7 @@ fn run(ctx: &Ctx, seconds: u64, only: Option<&str>) -> Result<(), String> {
 
     let start = Instant::now();
     // One target per core, at most four (each may use up to RSS_LIMIT_MB).
-    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4).min(targets.len());
     eprintln!("  fuzzing {} target(s) for {seconds} s each, {jobs} at a time", targets.len());
     let outcomes = run_parallel(&targets, jobs, |t| fuzz_one(t, seconds, &fuzz_dir, &bin_dir, &seeds))?;
     let fuzzed = start.elapsed();
