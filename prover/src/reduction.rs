@@ -154,10 +154,10 @@ pub fn domain_size<F: PrimeField, D: EvaluationDomain<F>>(num_constraints: usize
 /// * `inputs`: the instance part of `z`, starting with the constant one.
 ///
 /// `(C·z)_i` is taken as `a_i·b_i`, so the caller must already know the witness satisfies
-/// the constraints. Cost: six size-n transforms (see [`crate::fft`]'s module docs: no
-/// inverse transform, no bit reversal, one twiddle table, cache-blocked) working in place
-/// on `a`, `b` and one more vector. Domains that are not radix-2 (never the case for BN254
-/// below 2^28 points) take ark-poly's FFTs instead, with the same result.
+/// the constraints. Cost: six size-n transforms (`fft.rs`: no inverse transform, no bit
+/// reversal, one twiddle table, cache-blocked, lazily reduced BN254 butterflies) working in
+/// place on `a`, `b` and one more vector. Domains that are not radix-2 (never the case for
+/// BN254 below 2^28 points) take ark-poly's FFTs instead, with the same result.
 pub fn witness_map_from_evaluations<F: PrimeField, D: EvaluationDomain<F>>(
     mut a: Vec<F>,
     mut b: Vec<F>,
