@@ -16,8 +16,8 @@
 //! | key file bytes while they decode | `64·(3m − l + n) + 128·m` | key load |
 //! | synthesis record: `z` in the constraint system and copied out, `A·z`, `B·z` (vectors grow by doubling) | `32·(⌈m⌉₂ + m + 2·⌈c⌉₂)` | synthesis |
 //! | witness map: `z`, `a`, `b`, `c` padded to `n`, FFT twiddles | `32·(m + 3n + n/2)` | six FFTs |
-//! | H MSM: `z`, `h`, its integers, arkworks' size grouping (8 bytes), copies of the bases and scalars it groups, signed digits (twice while rayon concatenates them) | `32m + n·(32 + 32 + 8 + G1 + 32 + 16·⌈254/w⌉)`, `w = ⌊0.69·log₂n⌋ + 2` | H query |
-//! | B₂ MSM (the largest of the witness MSMs): `z`, its integers, grouping, copied G2 bases | `32m + 32m + 16m + G2·m` | witness MSMs |
+//! | H MSM: `z`, `h`, its integers, zkid's MSM's member indices and `i16` signed digits | `32m + n·(32 + 32 + 4 + 2·26)` | H query |
+//! | B₂ MSM (the largest of the witness MSMs): `z`, its integers, the MSM's size classes, the G2 bases a sparse class copies | `m·(32 + 32 + 20 + G2)` | witness MSMs |
 //!
 //! The estimate is the key plus the largest of the phase rows, plus [`BASE_BYTES`]. A proof
 //! always starts from a loaded key, so the key-load row counts too. Setup
@@ -211,13 +211,15 @@ impl MemoryEstimate {
     }
 }
 
-/// Signed digits per scalar of arkworks' MSM over `k` full-width scalars: the window is
-/// `⌊0.69·log₂k⌋ + 2` bits (`ln k + 2`), 3 below 32 scalars.
-fn msm_digits(k: u64) -> u64 {
-    let log2 = u64::from(k.max(1).next_power_of_two().trailing_zeros());
-    let window = if k < 32 { 3 } else { log2 * 69 / 100 + 2 };
-    254u64.div_ceil(window)
-}
+/// Bytes per full-width scalar of zkid's MSM (`crate::msm`) besides the scalar itself: a
+/// `u32` member index and `i16` signed digits, one per window (26 windows at the narrowest
+/// window it picks for large inputs, 10 bits; 17 at 15 bits).
+const MSM_FULL_BYTES: u64 = 4 + 2 * 26;
+
+/// Bytes per witness scalar of zkid's MSM besides the scalar: index and magnitude (12), a few
+/// `i16` digits for the 16- and 64-bit classes (8), and the copy of its base that sparse
+/// classes stream from (counted by the caller, one base per member at most).
+const MSM_SMALL_BYTES: u64 = 12 + 8;
 
 /// Peak memory of loading a proving key of `size` from its file and proving with it.
 pub fn prove_estimate(size: &CircuitSize) -> MemoryEstimate {
@@ -226,11 +228,11 @@ pub fn prove_estimate(size: &CircuitSize) -> MemoryEstimate {
         PhaseBytes { phase: "key load", bytes: proving_key_file_bytes(size) },
         PhaseBytes { phase: "synthesis", bytes: FR.saturating_mul(pow2(m) + m + 2 * pow2(c)) },
         PhaseBytes { phase: "witness map", bytes: FR.saturating_mul(m + 3 * n + n / 2) },
-        PhaseBytes {
-            phase: "H MSM",
-            bytes: (FR * m).saturating_add(n.saturating_mul(FR + FR + 8 + g1() + FR + 16 * msm_digits(n))),
-        },
-        PhaseBytes { phase: "witness MSMs", bytes: m.saturating_mul(FR + FR + 16 + g2()) },
+        // z, h, h as integers, the MSM's indices and digits.
+        PhaseBytes { phase: "H MSM", bytes: (FR * m).saturating_add(n.saturating_mul(FR + FR + MSM_FULL_BYTES)) },
+        // z, z as integers, the MSM's classes and the G2 bases they copy (the B₂ query, the
+        // largest of the witness MSMs).
+        PhaseBytes { phase: "witness MSMs", bytes: m.saturating_mul(FR + FR + MSM_SMALL_BYTES + g2()) },
     ];
     MemoryEstimate::new("proving", *size, proving_key_bytes(size), phases)
 }
@@ -451,10 +453,11 @@ mod tests {
         let b = CircuitSize::from_counts(100_000, 100_000, 3);
         assert!(prove_estimate(&b).peak > prove_estimate(&a).peak);
         assert!(setup_estimate(&b).peak > setup_estimate(&a).peak);
-        // A large circuit is dominated by the key and the H MSM, never by the base.
+        // A large circuit peaks while its key loads (file bytes and decoded key side by
+        // side), never at the base.
         let big = prove_estimate(&CircuitSize::from_counts(1 << 20, 1 << 20, 3));
-        assert_eq!(big.peak_phase(), "H MSM");
-        assert!(big.peak > 4 * big.proving_key / 3);
+        assert_eq!(big.peak_phase(), "key load");
+        assert!(big.peak >= 2 * big.proving_key && big.peak < 2 * big.proving_key + 2 * BASE_BYTES);
     }
 
     #[test]

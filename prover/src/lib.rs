@@ -60,6 +60,8 @@ pub mod zkey_write;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_secrets;
 
 /// The BN254 scalar field: circuit values, public inputs.
 pub type Fr = ark_bn254::Fr;

@@ -58,6 +58,11 @@ pub struct EstimateJson {
     pub prove_peak_phase: &'static str,
     /// Estimated peak memory of the setup, bytes (`setup` only).
     pub setup_peak_bytes: Option<u64>,
+    /// The setup phase that sets the peak (`setup` only).
+    pub setup_peak_phase: Option<&'static str>,
+    /// Linear-combination terms of the constraint system (`setup` only: counted by its
+    /// key-generation synthesis).
+    pub circuit_terms: Option<u64>,
 }
 
 impl EstimateJson {
@@ -68,6 +73,8 @@ impl EstimateJson {
             prove_peak_bytes: prove.peak,
             prove_peak_phase: prove.peak_phase(),
             setup_peak_bytes: setup.map(|s| s.peak),
+            setup_peak_phase: setup.map(MemoryEstimate::peak_phase),
+            circuit_terms: setup.map(|s| s.size.terms),
         }
     }
 }
