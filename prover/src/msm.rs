@@ -1,53 +1,65 @@
 //! Multi-scalar multiplication (MSM) for the Groth16 prover: `Σ sᵢ·Gᵢ` over short Weierstrass
 //! curves, a drop-in replacement for arkworks' `VariableBaseMSM::msm_bigint` that is faster
-//! on the prover's inputs.
+//! on the prover's inputs (measured figures: `bench_msm` below).
 //!
 //! # Why not arkworks' MSM
 //!
-//! Two things cost us time there:
-//!
-//! * every bucket addition is an XYZZ mixed addition (~10 field multiplications);
-//! * ZKML witnesses are dominated by 0, ±1 and small values, and arkworks' small-scalar
-//!   paths still run 64-bit windows.
+//! * Every bucket addition there is an XYZZ mixed addition (8M + 2S plus a dozen
+//!   additions), into 2 MiB of XYZZ buckets per thread at 2^20 points.
+//! * ZKML witnesses are mostly 0, ±1 and small values; arkworks' u16 path still scans
+//!   64-bit windows.
 //!
 //! # Algorithm
 //!
 //! Scalars are first **partitioned by magnitude** (a scalar `s` near the modulus `r` is
-//! read as `−(r − s)`): zeros are dropped, ±1 scalars are summed directly, scalars whose
-//! magnitude fits 16 or 64 bits get a Pippenger run over only that many bits, and the rest
-//! take the full-width run.
+//! read as `−(r − s)`): zeros are dropped, ±1 scalars are summed, magnitudes below 2^16 and
+//! below 2^64 get Pippenger runs over only as many bits as their largest member needs, and
+//! the rest take the full-width run. A sparse class has its bases copied together first
+//! (each window then streams them); a dense one (the H query) is read in place.
 //!
-//! Every run is Pippenger with **signed digits** (`c`-bit windows, digits in
-//! `[−2^(c−1), 2^(c−1)]`, so `2^(c−1)` buckets per window) and **batch-affine bucket
-//! accumulation** (the gnark-crypto / zprize technique): buckets are affine points, and up
-//! to `cap` pending additions `bucket += point` into *distinct* buckets are executed
-//! together, their denominators `x₂ − x₁` inverted at once with Montgomery's trick. An
-//! addition then costs ≈ 3M (shared inversion) + 2M + 1S instead of ~8M + 2S. A point whose
-//! bucket already has a pending addition waits in a queue and is retried once after the
-//! batch executes; if it collides again, or if the bucket holds `±point` (doubling or
-//! cancellation, which the affine formula cannot do), it goes into a per-bucket XYZZ
-//! "side" accumulator instead, so skewed inputs (many equal scalars) degrade to arkworks'
-//! speed rather than to one inversion per point.
+//! Each run is Pippenger with **signed (Booth) digits**: `c`-bit windows, digits in
+//! `[−2^(c−1), 2^(c−1)]`, so `2^(c−1)` buckets per window, `c ≤ 15` and the bucket array
+//! kept within 1 MiB (an L2 cache). `c` minimises a cost model fitted to measurements
+//! (2^20 G1 points: `c = 15`, 17 windows).
 //!
-//! Buckets are reduced with the usual running sums (`Σ (b+1)·B_b` in `2·2^(c−1)` XYZZ
-//! additions) and each window's sum is shifted into place by doublings.
+//! **Batch-affine bucket accumulation** (as in gnark-crypto, zprize entries): buckets are
+//! affine points; up to `cap` pending additions into *distinct* buckets run together, their
+//! denominators `x₂ − x₁` inverted at once with Montgomery's trick: ≈ 3M + 2M + 1S per
+//! addition. The batch is laid out for instruction-level parallelism (bucket reads first,
+//! four interleaved product chains, two point formulas at a time). A doubling (`P + P`) is
+//! done in the same batch with denominator `2y`; a cancellation (`P + (−P)`) empties the
+//! bucket. A point whose bucket is already pending waits in a queue for the next batch; if
+//! the queue does not drain (skewed inputs: many points, few distinct buckets) its points
+//! go to per-bucket XYZZ "side" accumulators, folded back into the affine buckets at the
+//! end, so such inputs cost about what arkworks costs rather than an inversion per point.
 //!
-//! ±1 scalars use the same batch adder with `K` round-robin accumulators (never a
-//! collision) whose plain sum is the result.
+//! **Bucket reduction** `Σ (b+1)·B_b`: for ≥ 4096 buckets, running sums over 64-bucket
+//! segments advance together, one batch-affine addition per segment and step (half the cost
+//! of XYZZ running sums); fewer buckets use XYZZ running sums. Each window's sum is then
+//! doubled into place.
+//!
+//! ±1 scalars use the same batch adder with 1024 round-robin accumulators (never a
+//! collision) and a plain sum at the end.
+//!
+//! GLV was considered for G1 and not used: it halves the windows but doubles the points, so
+//! the bucket additions stay the same (window rounding even makes them 6 % more at 2^20)
+//! while the decomposition and the φ(P) bases cost time and 64 MiB.
 //!
 //! # Parallelism and memory
 //!
-//! The work is a list of independent tasks — one per (class, window, slice of the points)
-//! and a few slices of the ±1 points — run with rayon's global pool (`par_iter`), so the
-//! same code runs sequentially where rayon has a single thread (wasm32). Extra memory is the
-//! digit arrays (`i16` per point per window: 32 MiB for 2^20 full scalars with 16 windows),
-//! a `u32` index per non-zero scalar and, per running task, `2^(c−1)` affine buckets plus a
-//! small batch. No per-base tables.
+//! The work is a list of independent tasks — one per window of a class (the windows that do
+//! not divide evenly among the threads are split in member slices) and a few slices of the
+//! ±1 points — that rayon workers take largest first from a shared counter; with a single
+//! thread (wasm32) it is a plain loop. No thread pool is built. Extra memory: the digits
+//! (`i16` per member per window: 34 MiB for 2^20 full scalars), a `u32` index per non-zero
+//! scalar, the copied bases of sparse classes, and per running task 1 MiB of buckets plus a
+//! 2048-entry batch. No per-base tables.
 
 use core::ops::Range;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use ark_ec::short_weierstrass::{Affine, Bucket, Projective, SWCurveConfig};
-use ark_ec::{AdditiveGroup, AffineRepr, CurveConfig};
+use ark_ec::{AdditiveGroup, AffineRepr, CurveConfig, CurveGroup};
 use ark_ff::{BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
@@ -86,7 +98,28 @@ pub fn msm<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[ScalarBigInt<P>]) -
     }
     push_unit_tasks(bases, &classes.units, threads, &mut tasks);
 
-    tasks.into_par_iter().map(Task::run).reduce(Projective::<P>::zero, |a, b| a + b)
+    run_tasks(tasks, threads)
+}
+
+/// Runs the tasks on up to `threads` rayon workers, each taking the next task from a
+/// shared counter, largest first (greedy list scheduling: the workers finish within about
+/// one small task of each other, where rayon's halving splits could leave one worker a
+/// whole window behind). With one thread it is a plain loop.
+fn run_tasks<P: SWCurveConfig>(mut tasks: Vec<Task<'_, P>>, threads: usize) -> Projective<P> {
+    tasks.sort_by_key(|t| core::cmp::Reverse(t.cost()));
+    let next = AtomicUsize::new(0);
+    let workers = threads.min(tasks.len()).max(1);
+    (0..workers)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|_| {
+            let mut sum = Projective::<P>::zero();
+            while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                sum += task.run();
+            }
+            sum
+        })
+        .reduce(Projective::<P>::zero, |a, b| a + b)
 }
 
 /// Largest input handled in one piece: indices carry a sign in their top bit.
@@ -212,11 +245,14 @@ fn window_count(bits: usize, c: usize) -> usize {
 }
 
 /// Window width minimising the modelled cost: every window adds each point once into a
-/// bucket ([`add_cost`]) and reduces `parts·2^(c−1)` buckets (two XYZZ additions, measured
-/// ≈ 4 batch-affine additions).
+/// bucket ([`add_cost`]) and reduces `parts·2^(c−1)` buckets, which costs about 4
+/// batch-affine additions per bucket with XYZZ running sums and 2 with the batch-affine
+/// reduction (measured).
 fn choose_c(members: usize, bits: usize, max_c: usize, parts: usize) -> usize {
     let cost = |c: usize| {
-        window_count(bits, c) as f64 * (members as f64 * add_cost(c) + 4.0 * (parts << (c - 1)) as f64)
+        let buckets = 1usize << (c - 1);
+        let reduce = if buckets >= AFFINE_REDUCTION_FROM { 2.0 } else { 4.0 };
+        window_count(bits, c) as f64 * (members as f64 * add_cost(c) + reduce * (parts * buckets) as f64)
     };
     (2..=max_c).min_by(|&a, &b| cost(a).total_cmp(&cost(b))).unwrap_or(2)
 }
@@ -273,6 +309,8 @@ struct DigitClass<'a, P: SWCurveConfig> {
     /// Member slices per window (more than one when there are few windows and many
     /// threads).
     parts: usize,
+    /// Threads the tasks are planned for.
+    threads: usize,
     /// The members' bases copied together, when they are a sparse subset of `bases`
     /// (see [`DigitClass::compact`]).
     points: Option<Vec<Affine<P>>>,
@@ -282,7 +320,17 @@ struct DigitClass<'a, P: SWCurveConfig> {
 
 impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
     fn empty(bases: &'a [Affine<P>]) -> Self {
-        Self { bases, idx: Vec::new(), digits: Vec::new(), c: 2, windows: 0, parts: 1, points: None, naive: Vec::new() }
+        Self {
+            bases,
+            idx: Vec::new(),
+            digits: Vec::new(),
+            c: 2,
+            windows: 0,
+            parts: 1,
+            threads: 1,
+            points: None,
+            naive: Vec::new(),
+        }
     }
 
     /// Picks the window width and the number of slices per window for `m` members.
@@ -320,7 +368,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
                 out
             })
             .collect();
-        Self { bases, idx, digits, c, windows, parts, points: None, naive: Vec::new() }.compact()
+        Self { bases, idx, digits, c, windows, parts, threads, points: None, naive: Vec::new() }.compact()
     }
 
     /// A signed class of magnitudes below `2^bits` (`bits ≤ 64`).
@@ -359,7 +407,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
         for i in &mut idx {
             *i &= !NEG;
         }
-        Self { bases, idx, digits, c, windows, parts, points: None, naive: Vec::new() }.compact()
+        Self { bases, idx, digits, c, windows, parts, threads, points: None, naive: Vec::new() }.compact()
     }
 
     /// Copies the members' bases together when they are a sparse subset: every window
@@ -383,9 +431,18 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
             return;
         }
         let blocks = self.idx.len().div_ceil(BLOCK);
+        // With W windows on T threads and W mod T ≠ 0, the last W mod T windows are split
+        // into T slices each, so that every thread gets the same share (one extra bucket
+        // reduction per split window buys up to a whole window of wall time).
+        let leftover = if self.parts == 1 && self.threads > 1 && blocks >= 4 * self.threads {
+            self.windows % self.threads
+        } else {
+            0
+        };
         for w in 0..self.windows {
-            for p in 0..self.parts {
-                let range = blocks * p / self.parts..blocks * (p + 1) / self.parts;
+            let parts = if w >= self.windows - leftover { self.threads } else { self.parts };
+            for p in 0..parts {
+                let range = blocks * p / parts..blocks * (p + 1) / parts;
                 if !range.is_empty() {
                     tasks.push(Task::Window { class: self, w, blocks: range });
                 }
@@ -407,7 +464,7 @@ impl<'a, P: SWCurveConfig> DigitClass<'a, P> {
                 None => {
                     let ids = &self.idx[start..start + len];
                     accumulate(&mut adder, ids.iter().map(|&i| &self.bases[i as usize]), digits);
-                },
+                }
             }
         }
         adder.finish();
@@ -477,13 +534,23 @@ enum Task<'s, P: SWCurveConfig> {
 }
 
 impl<P: SWCurveConfig> Task<'_, P> {
-    fn run(self) -> Projective<P> {
+    /// Estimated work, in bucket additions.
+    fn cost(&self) -> usize {
         match self {
-            Task::Window { class, w, blocks } => class.window_sum(w, blocks),
+            Task::Window { class, blocks, .. } => blocks.len() * BLOCK + (4usize << (class.c - 1)),
+            Task::Units { items, .. } => items.len(),
+            // A scalar multiplication: ~254 doublings and additions.
+            Task::Naive { items, .. } => items.len() * 500,
+        }
+    }
+
+    fn run(&self) -> Projective<P> {
+        match *self {
+            Task::Window { class, w, ref blocks } => class.window_sum(w, blocks.clone()),
             Task::Units { bases, items } => unit_sum(bases, items),
             Task::Naive { bases, items } => {
                 items.iter().map(|(i, s)| bases[*i as usize].mul_bigint(s)).fold(Projective::zero(), |a, b| a + b)
-            },
+            }
         }
     }
 }
@@ -522,10 +589,13 @@ struct Slot<F> {
     y: F,
 }
 
-/// Interleaved multiplication chains in [`BatchAdder::execute`].
+/// Interleaved multiplication chains in [`add_batch`].
 const LANES: usize = 4;
-/// Marks a batch entry already handled (sent to the side accumulator).
+/// Marks a batch entry whose addition cancelled (`P + (−P)`).
 const DEAD: u32 = u32::MAX;
+/// Flags a batch entry that is a doubling (target and point equal). Targets are fewer than
+/// 2^30, so the flag never meets a real index, nor does `DEAD`'s bit pattern.
+const DOUBLE: u32 = 1 << 30;
 
 /// `bucket b += (x, y)` in the XYZZ side accumulators (`buckets` of them, allocated on
 /// first use).
@@ -537,13 +607,25 @@ fn side_add<P: SWCurveConfig>(side: &mut Vec<Bucket<P>>, buckets: usize, b: usiz
     side[b] += Affine::<P>::new_unchecked(x, y);
 }
 
-/// `p + q` for affine points with `p.x ≠ q.x`, given `inv = 1 / (q.x − p.x)`.
+/// `p + q` for affine points with `p.x ≠ q.x`, given `inv = 1 / (q.x − p.x)`; or `2p`
+/// when `double`, given `inv = 1 / 2p.y`.
 #[inline]
-fn affine_add<F: Field>(p: (F, F), q: (F, F), inv: F) -> (F, F) {
-    let lambda = (q.1 - p.1) * inv;
-    let x3 = lambda.square() - p.0 - q.0;
-    let y3 = lambda * (p.0 - x3) - p.1;
-    (x3, y3)
+fn affine_add<P: SWCurveConfig>(
+    p: Slot<P::BaseField>,
+    q: (P::BaseField, P::BaseField),
+    inv: P::BaseField,
+    double: bool,
+) -> Slot<P::BaseField> {
+    let numerator = if double {
+        let xx = p.x.square();
+        xx.double() + xx + P::COEFF_A
+    } else {
+        q.1 - p.y
+    };
+    let lambda = numerator * inv;
+    let x = lambda.square() - p.x - q.0;
+    let y = lambda * (p.x - x) - p.y;
+    Slot { x, y }
 }
 
 /// Replaces each (non-zero) element by its inverse, with one field inversion.
@@ -563,21 +645,116 @@ fn invert_lanes<F: Field>(v: &mut [F; LANES]) {
     }
 }
 
+/// `targets[t] += (x, y)` for every entry `(t, x, y)` (targets distinct, all holding a
+/// point) with one field inversion (Montgomery's trick).
+///
+/// A field multiplication's latency is several times its throughput, so the passes are
+/// laid out for instruction-level parallelism: the target reads come first and alone (their
+/// cache misses overlap), the prefix products run in [`LANES`] interleaved chains, and the
+/// point formulas are computed two entries at a time.
+///
+/// A target equal to the added point is doubled in the same batch (denominator `2y`
+/// instead of `x₂ − x₁`). A target equal to its negation becomes the identity: the entry is
+/// marked [`DEAD`] and `vanished(t)` is called, so the caller can mark the target empty.
+fn add_batch<P: SWCurveConfig>(
+    targets: &mut [Slot<P::BaseField>],
+    entries: &mut [(u32, P::BaseField, P::BaseField)],
+    prefix: &mut Vec<P::BaseField>,
+    dens: &mut Vec<P::BaseField>,
+    mut vanished: impl FnMut(u32),
+) {
+    let n = entries.len();
+    if n == 0 {
+        return;
+    }
+    // First only the target reads (no branches: many cache misses in flight), then the
+    // subtractions.
+    dens.clear();
+    dens.extend(entries.iter().map(|e| targets[e.0 as usize].x));
+    for (d, e) in dens.iter_mut().zip(entries.iter()) {
+        *d = e.1 - *d;
+    }
+    prefix.clear();
+    let mut lane_product = [P::BaseField::ONE; LANES];
+    for (j, (entry, d)) in entries.iter_mut().zip(dens.iter_mut()).enumerate() {
+        let lane = j % LANES;
+        prefix.push(lane_product[lane]);
+        if d.is_zero() {
+            let y = targets[entry.0 as usize].y;
+            if entry.2 == y && !y.is_zero() {
+                *d = y.double();
+                entry.0 |= DOUBLE;
+            } else {
+                // P + (−P), or 2P for a point of order 2.
+                vanished(entry.0);
+                entry.0 = DEAD;
+                *d = P::BaseField::ONE;
+                continue;
+            }
+        }
+        lane_product[lane] *= *d;
+    }
+    let mut lane_inverse = lane_product;
+    invert_lanes(&mut lane_inverse);
+    // prefix[j] ← 1 / d_j.
+    for j in (0..n).rev() {
+        let lane = j % LANES;
+        prefix[j] *= lane_inverse[lane];
+        lane_inverse[lane] *= dens[j];
+    }
+    let invs = &prefix[..];
+    let special = |e: u32| e & DOUBLE != 0;
+    let mut j = 0;
+    while j + 1 < n {
+        let (e0, e1) = (entries[j], entries[j + 1]);
+        if special(e0.0) || special(e1.0) {
+            for (e, inv) in [(e0, invs[j]), (e1, invs[j + 1])] {
+                if e.0 != DEAD {
+                    let t = &mut targets[(e.0 & !DOUBLE) as usize];
+                    *t = affine_add::<P>(*t, (e.1, e.2), inv, special(e.0));
+                }
+            }
+        } else {
+            let (t0, t1) = (e0.0 as usize, e1.0 as usize);
+            let (p0, p1) = (targets[t0], targets[t1]);
+            let l0 = (e0.2 - p0.y) * invs[j];
+            let l1 = (e1.2 - p1.y) * invs[j + 1];
+            let x0 = l0.square() - p0.x - e0.1;
+            let x1 = l1.square() - p1.x - e1.1;
+            let y0 = l0 * (p0.x - x0) - p0.y;
+            let y1 = l1 * (p1.x - x1) - p1.y;
+            targets[t0] = Slot { x: x0, y: y0 };
+            targets[t1] = Slot { x: x1, y: y1 };
+        }
+        j += 2;
+    }
+    if j < n && entries[j].0 != DEAD {
+        let e = entries[j];
+        let t = &mut targets[(e.0 & !DOUBLE) as usize];
+        *t = affine_add::<P>(*t, (e.1, e.2), invs[j], special(e.0));
+    }
+}
+
+/// Buckets per segment of the batch-affine bucket reduction.
+const SEGMENT: usize = 64;
+/// Fewest buckets for which the batch-affine reduction beats XYZZ running sums (its
+/// `2·SEGMENT` inversions must be shared by enough additions).
+const AFFINE_REDUCTION_FROM: usize = 1 << 12;
+
 /// Affine buckets with batched additions (see the module docs).
 struct BatchAdder<P: SWCurveConfig> {
     /// Affine bucket contents, meaningful where `state != EMPTY`.
     acc: Vec<Slot<P::BaseField>>,
     state: Vec<u8>,
-    /// XYZZ overflow accumulators for doublings, cancellations and repeated collisions;
+    /// XYZZ accumulators for doublings, cancellations and the overflow of skewed inputs;
     /// allocated on first use. The bucket's value is `acc + side`.
     side: Vec<Bucket<P>>,
-    /// Pending `acc[b] += (x, y)`, all `b` distinct and `x ≠ acc[b].x`.
+    /// Pending `acc[b] += (x, y)`, all `b` distinct.
     batch: Vec<(u32, P::BaseField, P::BaseField)>,
-    /// Prefix products of the batch denominators.
-    prefix: Vec<P::BaseField>,
-    /// Additions whose bucket was pending; retried once after the next batch.
+    /// Additions whose bucket was pending, waiting for the next flush.
     queue: Vec<(u32, P::BaseField, P::BaseField)>,
-    /// Denominators `x − acc[b].x` of the executing batch.
+    /// Scratch of [`add_batch`].
+    prefix: Vec<P::BaseField>,
     dens: Vec<P::BaseField>,
     cap: usize,
 }
@@ -589,8 +766,8 @@ impl<P: SWCurveConfig> BatchAdder<P> {
             state: vec![EMPTY; buckets],
             side: Vec::new(),
             batch: Vec::with_capacity(cap),
-            prefix: Vec::with_capacity(cap),
             queue: Vec::with_capacity(cap),
+            prefix: Vec::with_capacity(cap),
             dens: Vec::with_capacity(cap),
             cap,
         }
@@ -603,23 +780,22 @@ impl<P: SWCurveConfig> BatchAdder<P> {
             EMPTY => {
                 self.acc[b] = Slot { x, y };
                 self.state[b] = FULL;
-            },
+            }
             FULL => self.schedule(b, x, y),
             _ => {
-                // b < buckets ≤ 2^15 or UNIT_SLOTS: fits u32.
+                // b < buckets ≤ 2^14 or UNIT_SLOTS: fits u32.
                 self.queue.push((b as u32, x, y));
                 if self.queue.len() >= self.cap {
                     self.flush();
                 }
-            },
+            }
         }
     }
 
-    /// Adds to the batch a point for a bucket in state FULL.
+    /// Adds to the batch a point for a bucket in state FULL. The bucket itself is read
+    /// only when the batch executes, where the reads of a whole batch overlap.
     #[inline]
     fn schedule(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
-        // The bucket itself is read only in `execute`, where the reads of a whole batch
-        // overlap instead of stalling here one by one.
         self.state[b] = PENDING;
         self.batch.push((b as u32, x, y));
         if self.batch.len() >= self.cap {
@@ -627,109 +803,69 @@ impl<P: SWCurveConfig> BatchAdder<P> {
         }
     }
 
-    fn side_add(&mut self, b: usize, x: P::BaseField, y: P::BaseField) {
-        side_add(&mut self.side, self.acc.len(), b, x, y);
-    }
-
-    /// Executes the batch, then retries the queue once (a second collision goes to the
-    /// side accumulator, which keeps skewed inputs from degenerating into tiny batches).
+    /// Executes the batch, then moves the queue into the next one. Entries whose bucket is
+    /// pending again stay queued; if half the queue stays (a skewed input: many points for
+    /// few buckets, where batches cannot fill), the queue goes to the side accumulators
+    /// instead of degenerating into one inversion per handful of points.
     fn flush(&mut self) {
         self.execute();
         let mut queue = core::mem::take(&mut self.queue);
-        for (b, x, y) in queue.drain(..) {
-            let b = b as usize;
-            match self.state[b] {
+        let mut kept = 0;
+        for j in 0..queue.len() {
+            let (b, x, y) = queue[j];
+            match self.state[b as usize] {
                 EMPTY => {
-                    self.acc[b] = Slot { x, y };
-                    self.state[b] = FULL;
-                },
-                FULL => self.schedule(b, x, y),
-                _ => self.side_add(b, x, y),
+                    self.acc[b as usize] = Slot { x, y };
+                    self.state[b as usize] = FULL;
+                }
+                FULL => self.schedule(b as usize, x, y),
+                _ => {
+                    queue[kept] = (b, x, y);
+                    kept += 1;
+                }
+            }
+        }
+        queue.truncate(kept);
+        if 2 * kept >= self.cap {
+            for (b, x, y) in queue.drain(..) {
+                side_add(&mut self.side, self.acc.len(), b as usize, x, y);
             }
         }
         self.queue = queue;
     }
 
-    /// Completes every scheduled addition.
+    /// Completes every scheduled addition; then, if any side accumulator is in use, folds
+    /// them back into the affine buckets (one batch normalisation and one batch of
+    /// additions into distinct buckets), so that the reduction can stay affine.
     fn finish(&mut self) {
         self.flush();
         self.execute();
-    }
-
-    /// `acc[b] += (x, y)` for the whole batch with one inversion (Montgomery's trick).
-    ///
-    /// A field multiplication's latency is several times its throughput, so the passes are
-    /// laid out for instruction-level parallelism: the prefix products run in [`LANES`]
-    /// interleaved chains, and the final point formulas are computed two entries at a time.
-    ///
-    /// An entry with `x = acc[b].x` (the bucket holds `±(x, y)`: a doubling or a
-    /// cancellation, which the affine formula cannot do) goes to the side accumulator.
-    fn execute(&mut self) {
-        let n = self.batch.len();
-        if n == 0 {
+        for (b, x, y) in core::mem::take(&mut self.queue) {
+            side_add(&mut self.side, self.acc.len(), b as usize, x, y);
+        }
+        if self.side.is_empty() {
             return;
         }
-        let Self { acc, state, side, batch, prefix, dens, .. } = self;
-        // The bucket reads first, with nothing else in the loop, so that many of their cache
-        // misses are in flight at once.
-        dens.clear();
-        dens.extend(batch.iter().map(|e| e.1 - acc[e.0 as usize].x));
-        prefix.clear();
-        let mut lane_product = [P::BaseField::ONE; LANES];
-        for (j, (entry, d)) in batch.iter_mut().zip(dens.iter_mut()).enumerate() {
-            let lane = j % LANES;
-            prefix.push(lane_product[lane]);
-            if d.is_zero() {
-                side_add(side, acc.len(), entry.0 as usize, entry.1, entry.2);
-                state[entry.0 as usize] = FULL;
-                entry.0 = DEAD;
-                *d = P::BaseField::ONE;
-            } else {
-                lane_product[lane] *= *d;
+        let side = core::mem::take(&mut self.side);
+        let used: Vec<usize> = (0..side.len()).filter(|&b| !side[b].is_zero()).collect();
+        let projective: Vec<Projective<P>> = used.iter().map(|&b| side[b].into()).collect();
+        let affine = Projective::normalize_batch(&projective);
+        for (&b, p) in used.iter().zip(&affine) {
+            if let Some((x, y)) = p.xy() {
+                // Every bucket at most once: no collisions, the batch runs once.
+                self.push(b, x, y);
             }
         }
-        // lane_inverse[l] = 1 / lane_product[l], with one inversion.
-        let mut lane_inverse = lane_product;
-        invert_lanes(&mut lane_inverse);
-        // prefix[j] ← 1 / d_j.
-        for j in (0..n).rev() {
-            let lane = j % LANES;
-            prefix[j] *= lane_inverse[lane];
-            lane_inverse[lane] *= dens[j];
-        }
-        let invs = &prefix[..];
-        let mut j = 0;
-        while j + 1 < n {
-            let (e0, e1) = (batch[j], batch[j + 1]);
-            if e0.0 == DEAD || e1.0 == DEAD {
-                for (e, inv) in [(e0, invs[j]), (e1, invs[j + 1])] {
-                    if e.0 != DEAD {
-                        let slot = &mut acc[e.0 as usize];
-                        (slot.x, slot.y) = affine_add((slot.x, slot.y), (e.1, e.2), inv);
-                    }
-                }
-            } else {
-                let (b0, b1) = (e0.0 as usize, e1.0 as usize);
-                let (p0, p1) = (acc[b0], acc[b1]);
-                let l0 = (e0.2 - p0.y) * invs[j];
-                let l1 = (e1.2 - p1.y) * invs[j + 1];
-                let x0 = l0.square() - p0.x - e0.1;
-                let x1 = l1.square() - p1.x - e1.1;
-                let y0 = l0 * (p0.x - x0) - p0.y;
-                let y1 = l1 * (p1.x - x1) - p1.y;
-                acc[b0] = Slot { x: x0, y: y0 };
-                acc[b1] = Slot { x: x1, y: y1 };
-            }
-            j += 2;
-        }
-        if j < n && batch[j].0 != DEAD {
-            let e = batch[j];
-            let slot = &mut acc[e.0 as usize];
-            (slot.x, slot.y) = affine_add((slot.x, slot.y), (e.1, e.2), invs[j]);
-        }
+        self.execute();
+    }
+
+    /// Runs the pending batch.
+    fn execute(&mut self) {
+        let Self { acc, state, batch, prefix, dens, .. } = self;
+        add_batch::<P>(acc, batch, prefix, dens, |b| state[b as usize] = EMPTY);
         for e in batch.iter() {
             if e.0 != DEAD {
-                state[e.0 as usize] = FULL;
+                state[(e.0 & !DOUBLE) as usize] = FULL;
             }
         }
         batch.clear();
@@ -740,15 +876,24 @@ impl<P: SWCurveConfig> BatchAdder<P> {
         if self.state[b] != EMPTY {
             *into += Affine::<P>::new_unchecked(self.acc[b].x, self.acc[b].y);
         }
-        if let Some(s) = self.side.get(b) {
-            if !s.is_zero() {
-                *into += s;
-            }
+        if let Some(s) = self.side.get(b).filter(|s| !s.is_zero()) {
+            *into += s;
         }
     }
 
-    /// `Σ (b+1)·bucket_b` by running sums, from the highest non-empty bucket down.
-    fn weighted_sum(&self) -> Bucket<P> {
+    /// `Σ (b+1)·bucket_b`.
+    fn weighted_sum(&mut self) -> Bucket<P> {
+        let buckets = self.acc.len();
+        if self.side.is_empty() && buckets >= AFFINE_REDUCTION_FROM && buckets.is_multiple_of(SEGMENT) {
+            self.weighted_sum_affine()
+        } else {
+            self.weighted_sum_xyzz()
+        }
+    }
+
+    /// `Σ (b+1)·bucket_b` by XYZZ running sums, from the highest non-empty bucket down:
+    /// two XYZZ additions per bucket.
+    fn weighted_sum_xyzz(&self) -> Bucket<P> {
         let top = (0..self.acc.len())
             .rev()
             .find(|&b| self.state[b] != EMPTY || self.side.get(b).is_some_and(|s| !s.is_zero()));
@@ -759,6 +904,67 @@ impl<P: SWCurveConfig> BatchAdder<P> {
             self.bucket(b, &mut running);
             total += &running;
         }
+        total
+    }
+
+    /// `Σ (b+1)·bucket_b` with batch-affine additions: the buckets are cut into segments of
+    /// [`SEGMENT`], whose running sums `R_s` and local weighted sums `T_s` advance together,
+    /// each step one batch of additions over all segments. Then
+    /// `Σ (b+1)·B_b = Σ_s T_s + SEGMENT·Σ_s s·R_s`, the last sum by XYZZ running sums over
+    /// the segments. About half the cost of [`Self::weighted_sum_xyzz`]. Needs the side
+    /// accumulators empty (see [`Self::finish`]).
+    fn weighted_sum_affine(&mut self) -> Bucket<P> {
+        let segments = self.acc.len() / SEGMENT;
+        let empty = Slot { x: P::BaseField::ZERO, y: P::BaseField::ZERO };
+        let (mut run, mut run_set) = (vec![empty; segments], vec![false; segments]);
+        let (mut tot, mut tot_set) = (vec![empty; segments], vec![false; segments]);
+        let mut entries = Vec::with_capacity(segments);
+        for t in (0..SEGMENT).rev() {
+            entries.clear();
+            for (s, (r, set)) in run.iter_mut().zip(run_set.iter_mut()).enumerate() {
+                let b = s * SEGMENT + t;
+                if self.state[b] == EMPTY {
+                    continue;
+                }
+                let p = self.acc[b];
+                if *set {
+                    entries.push((s as u32, p.x, p.y));
+                } else {
+                    *r = p;
+                    *set = true;
+                }
+            }
+            add_batch::<P>(&mut run, &mut entries, &mut self.prefix, &mut self.dens, |s| run_set[s as usize] = false);
+            entries.clear();
+            for s in 0..segments {
+                if !run_set[s] {
+                    continue;
+                }
+                if tot_set[s] {
+                    entries.push((s as u32, run[s].x, run[s].y));
+                } else {
+                    tot[s] = run[s];
+                    tot_set[s] = true;
+                }
+            }
+            add_batch::<P>(&mut tot, &mut entries, &mut self.prefix, &mut self.dens, |s| tot_set[s as usize] = false);
+        }
+        let mut total = Bucket::<P>::ZERO;
+        for (p, _) in tot.iter().zip(&tot_set).filter(|(_, set)| **set) {
+            total += Affine::<P>::new_unchecked(p.x, p.y);
+        }
+        let mut running = Bucket::<P>::ZERO;
+        let mut weighted = Bucket::<P>::ZERO;
+        for s in (1..segments).rev() {
+            if run_set[s] {
+                running += Affine::<P>::new_unchecked(run[s].x, run[s].y);
+            }
+            weighted += &running;
+        }
+        for _ in 0..SEGMENT.ilog2() {
+            weighted.double_in_place();
+        }
+        total += &weighted;
         total
     }
 
@@ -779,8 +985,8 @@ mod tests {
     use ark_ec::{CurveGroup, PrimeGroup, VariableBaseMSM};
     use ark_ff::{BigInt, One, UniformRand};
     use rand::Rng;
-    use rand_chacha::ChaCha20Rng;
     use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
 
     type Big = <Fr as PrimeField>::BigInt;
 
@@ -810,7 +1016,7 @@ mod tests {
     }
 
     /// 35 % 0, 35 % 1, 10 % −1, 10 % small ±, 10 % full.
-    pub(super) fn zkml_scalars(n: usize, r: &mut ChaCha20Rng) -> Vec<Big> {
+    fn zkml_scalars(n: usize, r: &mut ChaCha20Rng) -> Vec<Big> {
         (0..n)
             .map(|_| {
                 let v = match r.gen_range(0..100) {
@@ -820,7 +1026,7 @@ mod tests {
                     80..90 => {
                         let m = Fr::from(r.gen_range(2u64..1 << 16));
                         if r.r#gen() { m } else { -m }
-                    },
+                    }
                     _ => Fr::rand(r),
                 };
                 v.into_bigint()
@@ -893,7 +1099,7 @@ mod tests {
                     let k = r.gen_range(0..254);
                     b.as_mut()[k / 64] = 1 << (k % 64);
                     b
-                },
+                }
                 4 => (-Fr::from(1u64 << r.gen_range(0..64))).into_bigint(),
                 _ => Fr::rand(r).into_bigint(),
             })
@@ -937,7 +1143,7 @@ mod tests {
                             } else {
                                 -full
                             }
-                        },
+                        }
                         _ => [full, -full, small, -small, Fr::one(), -Fr::one()][i % 6],
                     };
                     v.into_bigint()
@@ -991,6 +1197,45 @@ mod tests {
         let many: Vec<Big> = (0..100).map(|i| raw[i % 3]).collect();
         let many_red: Vec<Big> = (0..100).map(|i| reduced[i % 3]).collect();
         assert_eq!(msm(&g1[..100], &many), G1Projective::msm_bigint(&g1[..100], &many_red));
+    }
+
+    /// The batch-affine bucket reduction against the XYZZ one, and its fallback on
+    /// degenerate input.
+    #[test]
+    fn msm_bucket_reductions_agree() {
+        type P = ark_bn254::g1::Config;
+        let mut r = rng(11);
+        let pts = points::<P>(3 * AFFINE_REDUCTION_FROM, &mut r);
+        let mut adder = BatchAdder::<P>::new(AFFINE_REDUCTION_FROM, 512);
+        for p in &pts {
+            // Every fifth bucket left empty.
+            let b = r.gen_range(0..AFFINE_REDUCTION_FROM);
+            if b % 5 != 0 {
+                adder.push(b, p.x, p.y);
+            }
+        }
+        adder.finish();
+        let xyzz = Projective::<P>::from(adder.weighted_sum_xyzz());
+        let affine = Projective::<P>::from(adder.weighted_sum_affine());
+        assert_eq!(affine, xyzz);
+        assert_eq!(Projective::<P>::from(adder.weighted_sum()), xyzz);
+
+        // Every bucket holds ±G: the running sums double and cancel.
+        let g = G1Affine::generator();
+        let n = AFFINE_REDUCTION_FROM;
+        for signs in [[1i64, 1], [1, -1], [-1, -1]] {
+            let mut same = BatchAdder::<P>::new(n, 512);
+            let mut expected = Fr::zero();
+            for b in 0..n {
+                let sign = signs[b / (n / 2)] * if b % 7 == 3 { -1 } else { 1 };
+                let y = if sign < 0 { -g.y } else { g.y };
+                same.push(b, g.x, y);
+                expected += Fr::from(sign) * Fr::from(b as u64 + 1);
+            }
+            same.finish();
+            assert!(same.side.is_empty());
+            assert_eq!(Projective::<P>::from(same.weighted_sum_affine()), g * expected, "{signs:?}");
+        }
     }
 
     #[test]
@@ -1077,166 +1322,5 @@ mod tests {
         let g2: Vec<G2Affine> = points::<ark_bn254::g2::Config>(1 << 18, &mut r);
         let s = zkml_scalars(1 << 18, &mut r);
         compare("G2 ZKML mix 2^18", &g2, &s);
-    }
-}
-
-#[cfg(test)]
-mod probe {
-    use super::*;
-    use ark_bn254::{Fq, Fr};
-    use ark_ec::{PrimeGroup, VariableBaseMSM};
-    use ark_ff::UniformRand;
-    use rand_chacha::ChaCha20Rng;
-    use rand::SeedableRng;
-
-    fn cpu_ns() -> u64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat").unwrap().split_whitespace().next().unwrap().parse().unwrap()
-    }
-
-    fn proc_cpu_ms() -> f64 {
-        let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-        let f: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
-        (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) * 10.0
-    }
-
-    #[test]
-    #[ignore = "probe"]
-    fn probe_mix() {
-        use rand::Rng;
-        use ark_ff::One;
-        let mut r = ChaCha20Rng::seed_from_u64(1);
-        let g = ark_bn254::G1Projective::generator();
-        let steps: Vec<_> = (0..16).map(|_| g * Fr::rand(&mut r)).collect();
-        let mut acc = g;
-        let n = 1 << 20;
-        let pts: Vec<_> = (0..n).map(|i| { acc += steps[i % 16]; acc }).collect();
-        let pts = ark_ec::CurveGroup::normalize_batch(&pts);
-        let kinds: [(&str, Box<dyn Fn(&mut ChaCha20Rng) -> Fr>); 4] = [
-            ("ones 472k", Box::new(|r: &mut ChaCha20Rng| if r.gen_range(0..9) < 7 { Fr::one() } else { -Fr::one() })),
-            ("small 105k", Box::new(|r: &mut ChaCha20Rng| { let m = Fr::from(r.gen_range(2u64..1 << 16)); if r.r#gen() { m } else { -m } })),
-            ("byte 105k", Box::new(|r: &mut ChaCha20Rng| { let m = Fr::from(r.gen_range(2u64..256)); if r.r#gen() { m } else { -m } })),
-            ("full 105k", Box::new(|r: &mut ChaCha20Rng| Fr::rand(r))),
-        ];
-        for (name, f) in kinds.iter() {
-            let m = if name.starts_with("ones") { 472_000 } else { 105_000 };
-            let s: Vec<_> = (0..m).map(|_| f(&mut r).into_bigint()).collect();
-            let b = &pts[..m];
-            let (mut o, mut a) = (f64::MAX, f64::MAX);
-            for _ in 0..4 {
-                let t = proc_cpu_ms();
-                let x = msm(b, &s);
-                o = o.min(proc_cpu_ms() - t);
-                let t = proc_cpu_ms();
-                let y = ark_bn254::G1Projective::msm_bigint(b, &s);
-                a = a.min(proc_cpu_ms() - t);
-                assert_eq!(x, y);
-            }
-            println!("{name}: ours {o} ms cpu, ark {a} ms cpu");
-        }
-    }
-
-    #[test]
-    #[ignore = "probe"]
-    fn probe_full() {
-        let mut r = ChaCha20Rng::seed_from_u64(1);
-        let g = ark_bn254::G1Projective::generator();
-        let steps: Vec<_> = (0..16).map(|_| g * Fr::rand(&mut r)).collect();
-        let mut acc = g;
-        let n = 1 << 20;
-        let pts: Vec<_> = (0..n).map(|i| { acc += steps[i % 16]; acc }).collect();
-        let pts = ark_ec::CurveGroup::normalize_batch(&pts);
-        let s: Vec<_> = if std::env::var("PROBE_MIX").is_ok() { super::tests::zkml_scalars(n, &mut r) } else { (0..n).map(|_| Fr::rand(&mut r).into_bigint()).collect() };
-        let t0 = cpu_ns();
-        let ark = std::env::var("PROBE_ARK").is_ok();
-        for _ in 0..3 {
-            let t = std::time::Instant::now();
-            let x = if ark { ark_bn254::G1Projective::msm_bigint(&pts, &s) } else { msm(&pts, &s) };
-            println!("{} ms {}", t.elapsed().as_millis(), x.is_zero());
-        }
-        println!("main thread cpu {} ms", (cpu_ns() - t0) / 1_000_000);
-    }
-
-    #[test]
-    #[ignore = "probe"]
-    fn probe_costs() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        pool.install(probe_costs_inner);
-    }
-
-    fn probe_costs_inner() {
-        let mut r = ChaCha20Rng::seed_from_u64(1);
-        let mut a = Fq::rand(&mut r);
-        let b = Fq::rand(&mut r);
-        let n = 10_000_000;
-        let t = std::time::Instant::now();
-        for _ in 0..n { a *= b; }
-        let mul = t.elapsed().as_secs_f64() * 1e9 / n as f64;
-        let t = std::time::Instant::now();
-        for _ in 0..n { a.square_in_place(); }
-        let sq = t.elapsed().as_secs_f64() * 1e9 / n as f64;
-        let t = std::time::Instant::now();
-        for _ in 0..10000 { a = a.inverse().unwrap() + b; }
-        let inv = t.elapsed().as_secs_f64() * 1e9 / 10000.0;
-        println!("mul {mul:.1} ns sq {sq:.1} ns inv {inv:.0} ns {a}");
-        let (mut a0, mut a1, mut a2, mut a3) = (a, a + b, a + a, b + b);
-        let t = cpu_ns();
-        for _ in 0..n / 4 { a0 *= b; a1 *= b; a2 *= b; a3 *= b; }
-        let tput = (cpu_ns() - t) as f64 / n as f64;
-        let t = cpu_ns();
-        for _ in 0..n / 4 { a0 -= b; a1 -= b; a2 -= b; a3 -= b; }
-        let sub = (cpu_ns() - t) as f64 / n as f64;
-        let t = cpu_ns();
-        for _ in 0..n { a0 -= a1; a1 -= a0; }
-        let subdep = (cpu_ns() - t) as f64 / n as f64 / 2.0;
-        println!("mul throughput {tput:.1} ns, sub throughput {sub:.2} ns, dependent sub {subdep:.2} {}", a0 + a1 + a2 + a3);
-        {
-            let n = 1 << 20;
-            let s: Vec<_> = (0..n).map(|_| Fr::rand(&mut r).into_bigint()).collect();
-            let pts = vec![ark_bn254::G1Affine::identity(); n];
-            for _ in 0..3 {
-                let t = cpu_ns();
-                let classes = Classes::<ark_bn254::g1::Config>::partition(&s);
-                let t1 = cpu_ns();
-                let d = DigitClass::full(&pts, &s, classes.full, 1);
-                let t2 = cpu_ns();
-                println!("partition {} ms, digits {} ms (c={}, W={}) [main thread only]", (t1 - t) / 1_000_000, (t2 - t1) / 1_000_000, d.c, d.windows);
-            }
-        }
-        if std::env::var("PROBE_PARTS").is_err() { return; }
-        if std::env::var("PROBE_PARTS").is_ok() {
-            let g = ark_bn254::G1Projective::generator();
-            let steps: Vec<_> = (0..16).map(|_| g * Fr::rand(&mut r)).collect();
-            let mut acc = g;
-            let pts: Vec<_> = (0..1 << 20).map(|i| { acc += steps[i % 16]; acc }).collect();
-            let pts = ark_ec::CurveGroup::normalize_batch(&pts);
-            use rand::Rng;
-            let cs: Vec<usize> = std::env::var("PROBE_C").map(|v| v.split(',').map(|x| x.parse().unwrap()).collect()).unwrap_or(vec![14, 15, 16]);
-            for c in cs {
-              let caps: Vec<usize> = std::env::var("PROBE_CAP").map(|v| v.split(',').map(|x| (1usize << (c - 1)) / x.parse::<usize>().unwrap()).collect()).unwrap_or(vec![256, 512, 1024, 2048]);
-              for cap in caps { for _rep in 0..std::env::var("PROBE_REP").map(|v| v.parse().unwrap()).unwrap_or(1) {
-                let digits: Vec<i16> = (0..1 << 20).map(|_| r.gen_range(-(1i32 << (c - 1))..(1i32 << (c - 1))) as i16).collect();
-                let t = cpu_ns();
-                let mut adder = BatchAdder::<ark_bn254::g1::Config>::new(1 << (c - 1), cap);
-                for (p, &d) in pts.iter().zip(&digits) {
-                    if d == 0 { continue; }
-                    let y = if d < 0 { -p.y } else { p.y };
-                    adder.push(d.unsigned_abs() as usize - 1, p.x, y);
-                }
-                adder.finish();
-                let acc_t = (cpu_ns() - t) as f64 / 1e6;
-                let t = cpu_ns();
-                let w = adder.weighted_sum();
-                let red = (cpu_ns() - t) as f64 / 1e6;
-                let t = cpu_ns();
-                let mut b = Bucket::<ark_bn254::g1::Config>::ZERO;
-                for (p, &d) in pts.iter().zip(&digits).take(if std::env::var("PROBE_NOXYZZ").is_ok() { 0 } else { usize::MAX }) {
-                    if d == 0 { continue; }
-                    if d < 0 { b += -*p } else { b += p }
-                }
-                let xyzz = (cpu_ns() - t) as f64 / 1e6;
-                println!("c={c} cap={cap}: accumulate 2^20 {acc_t:.0} ms ({:.0} ns/pt), reduce {red:.0} ms, side used {}, xyzz 2^20 adds {xyzz:.0} ms {}", acc_t * 1e6 / (1u64 << 20) as f64, !adder.side.is_empty(), w.is_zero() && b.is_zero());
-            }}}
-            return;
-        }
     }
 }
