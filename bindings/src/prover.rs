@@ -4,7 +4,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use zkid_prover::{
-    DeviceProver, EnrollOutcome, MatchOutcome, OsRng, OwnedCapture, ProofOutcome, ProvingKeyFile, SealingKey, Zeroizing,
+    DeviceProver, EnrollOutcome, MatchOutcome, MemoryBudget, OsRng, OwnedCapture, ProofOutcome, ProvingKeyFile,
+    SealingKey, Zeroizing,
 };
 
 use crate::error::{ZkidError, guard};
@@ -101,12 +102,20 @@ pub struct ZkidProver {
 }
 
 impl ZkidProver {
-    fn load(model: &ZkidModel, key: &[u8], expected_sha256: Option<&str>) -> Result<Self, ZkidError> {
+    fn load(
+        model: &ZkidModel,
+        key: &[u8],
+        expected_sha256: Option<&str>,
+        memory_budget: Option<u64>,
+    ) -> Result<Self, ZkidError> {
+        let budget = memory_budget.map_or(MemoryBudget::DEFAULT, MemoryBudget::from_bytes);
+        // The key's bytes are here already; decoding them takes as much again.
+        budget.check_bytes("loading the proving key", zkid_prover::budget::key_load_estimate(key.len() as u64))?;
         let key = match expected_sha256 {
             Some(hex) => ProvingKeyFile::from_bytes_pinned(key, &zkid_prover::keys::parse_sha256_hex(hex)?)?,
             None => ProvingKeyFile::from_bytes(key)?,
         };
-        Ok(Self { inner: DeviceProver::new(model.inner.clone(), key)? })
+        Ok(Self { inner: DeviceProver::with_memory_budget(model.inner.clone(), key, budget)? })
     }
 }
 
@@ -115,21 +124,36 @@ impl ZkidProver {
     /// Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
     /// e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
     /// digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
-    #[uniffi::constructor(default(expected_sha256 = None))]
+    /// `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
+    /// memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
+    /// app half-way through a proof.
+    #[uniffi::constructor(default(expected_sha256 = None, memory_budget = None))]
     pub fn new(
         model: Arc<ZkidModel>,
         proving_key: Vec<u8>,
         expected_sha256: Option<String>,
+        memory_budget: Option<u64>,
     ) -> Result<Self, ZkidError> {
-        guard("ZkidProver.new", || Self::load(&model, &proving_key, expected_sha256.as_deref()))
+        guard("ZkidProver.new", || Self::load(&model, &proving_key, expected_sha256.as_deref(), memory_budget))
     }
 
     /// Like [`ZkidProver::new`], reading the proving key from a file.
-    #[uniffi::constructor(default(expected_sha256 = None))]
-    pub fn from_path(model: Arc<ZkidModel>, path: String, expected_sha256: Option<String>) -> Result<Self, ZkidError> {
+    #[uniffi::constructor(default(expected_sha256 = None, memory_budget = None))]
+    pub fn from_path(
+        model: Arc<ZkidModel>,
+        path: String,
+        expected_sha256: Option<String>,
+        memory_budget: Option<u64>,
+    ) -> Result<Self, ZkidError> {
         guard("ZkidProver.from_path", || {
-            let bytes = std::fs::read(Path::new(&path)).map_err(zkid_prover::ProverError::from)?;
-            Self::load(&model, &bytes, expected_sha256.as_deref())
+            let file = Path::new(&path);
+            let budget = memory_budget.map_or(MemoryBudget::DEFAULT, MemoryBudget::from_bytes);
+            // Refused before reading a key too large to load.
+            if let Ok(meta) = std::fs::metadata(file) {
+                budget.check_bytes("loading the proving key", zkid_prover::budget::key_load_estimate(meta.len()))?;
+            }
+            let bytes = std::fs::read(file).map_err(zkid_prover::ProverError::from)?;
+            Self::load(&model, &bytes, expected_sha256.as_deref(), memory_budget)
         })
     }
 

@@ -46,7 +46,7 @@ fn eye(name: &str) -> Capture {
 }
 
 fn prover(keys: &DevKeys) -> ZkidProver {
-    ZkidProver::new(fixture().model.clone(), keys.proving_key.clone(), None).unwrap()
+    ZkidProver::new(fixture().model.clone(), keys.proving_key.clone(), None, None).unwrap()
 }
 
 fn verifier(keys: &DevKeys) -> ZkidVerifier {
@@ -205,22 +205,41 @@ fn errors_are_typed() {
     let pk = f.enroll.proving_key.clone();
     // A key for another model.
     let big = Arc::new(ZkidModel::from_bytes(std::fs::read(root().join("models/iris/iris.zkm")).unwrap()).unwrap());
-    assert!(matches!(ZkidProver::new(big, pk.clone(), None), Err(ZkidError::Key(_))));
+    assert!(matches!(ZkidProver::new(big, pk.clone(), None, None), Err(ZkidError::Key(_))));
     // A verifying key where a proving key belongs, and the other way round.
-    assert!(matches!(ZkidProver::new(model.clone(), f.enroll.verifying_key.clone(), None), Err(ZkidError::Key(_))));
+    assert!(matches!(
+        ZkidProver::new(model.clone(), f.enroll.verifying_key.clone(), None, None),
+        Err(ZkidError::Key(_))
+    ));
     assert!(matches!(ZkidVerifier::new(pk.clone()), Err(ZkidError::Key(_))));
     // Corrupted and truncated key bytes.
     let mut corrupt = pk.clone();
     let mid = corrupt.len() / 2;
     corrupt[mid] ^= 1;
-    assert!(matches!(ZkidProver::new(model.clone(), corrupt, None), Err(ZkidError::Key(_))));
-    assert!(matches!(ZkidProver::new(model.clone(), pk[..100].to_vec(), None), Err(ZkidError::Key(_))));
+    assert!(matches!(ZkidProver::new(model.clone(), corrupt, None, None), Err(ZkidError::Key(_))));
+    assert!(matches!(ZkidProver::new(model.clone(), pk[..100].to_vec(), None, None), Err(ZkidError::Key(_))));
     // Pinning: the right digest loads, another is refused, a malformed one is invalid input.
     let digest = zkid_prover::keys::hex(&zkid_prover::keys::sha256(&pk));
-    assert!(ZkidProver::new(model.clone(), pk.clone(), Some(digest.to_uppercase())).is_ok());
-    assert!(matches!(ZkidProver::new(model.clone(), pk.clone(), Some("00".repeat(32))), Err(ZkidError::Key(_))));
-    assert!(matches!(ZkidProver::new(model.clone(), pk.clone(), Some("xyz".into())), Err(ZkidError::InvalidInput(_))));
-    assert!(matches!(ZkidProver::from_path(model.clone(), "/nonexistent/pk".into(), None), Err(ZkidError::Io(_))));
+    assert!(ZkidProver::new(model.clone(), pk.clone(), Some(digest.to_uppercase()), None).is_ok());
+    assert!(matches!(ZkidProver::new(model.clone(), pk.clone(), Some("00".repeat(32)), None), Err(ZkidError::Key(_))));
+    assert!(matches!(
+        ZkidProver::new(model.clone(), pk.clone(), Some("xyz".into()), None),
+        Err(ZkidError::InvalidInput(_))
+    ));
+    assert!(matches!(
+        ZkidProver::from_path(model.clone(), "/nonexistent/pk".into(), None, None),
+        Err(ZkidError::Io(_))
+    ));
+    // A key whose proofs would not fit the memory budget, refused up front; a roomy budget.
+    for budget in [1 << 20, 24 << 20] {
+        match ZkidProver::new(model.clone(), pk.clone(), None, Some(budget)) {
+            Err(ZkidError::InvalidInput(m)) => {
+                assert!(m.contains("needs an estimated") && m.contains("memory budget"), "{m}")
+            }
+            other => panic!("budget {budget}: {:?}", other.map(|_| ())),
+        }
+    }
+    assert!(ZkidProver::new(model.clone(), pk.clone(), None, Some(1 << 30)).is_ok());
     assert!(matches!(
         dev_setup(model.clone(), "prove-anything".into()),
         Err(ZkidError::InvalidInput(_) | ZkidError::Key(_))

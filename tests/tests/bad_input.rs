@@ -194,3 +194,29 @@ fn bad_quant_config_and_empty_calibration() {
         Err(CoreError::InputShape { .. })
     ));
 }
+
+/// `models/linreg/model.zkm`: `linreg` compiled with the default options, the raw-input
+/// model of the bindings' bad-input tables (NaN and infinities in a raw capture; Python,
+/// Node). `ZKID_BLESS=1 cargo test -p zkid-tests --test bad_input linreg` rewrites it.
+#[test]
+fn bundled_linreg_fixture_is_reproducible() {
+    let model = compile(
+        &onnx_bytes("linreg"),
+        vec![load_npy("linreg", "calib.npy")],
+        &CompileOptions { name: "linreg".into(), ..CompileOptions::default() },
+        &mut |_, _| {},
+    )
+    .unwrap()
+    .model;
+    let bytes = zkm::to_bytes(&model).unwrap();
+    let path = zkid_tests::model_file("linreg", "model.zkm");
+    if std::env::var_os("ZKID_BLESS").is_some() {
+        std::fs::write(&path, &bytes).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(committed == bytes, "{} differs from the generator (ZKID_BLESS=1 to rewrite)", path.display());
+    // A raw-input model: ten float features in, no iris filter bank.
+    let (loaded, _) = zkm::from_bytes(&committed).unwrap();
+    assert!(zkid_core::iris::filter_bank(&loaded).is_none());
+    assert_eq!(loaded.preprocess().raw_shape(loaded.input_shape()).iter().product::<usize>(), 10);
+}

@@ -188,3 +188,81 @@ def test_seal_unseal(model, sealing_key):
     assert zkid.unseal(sealing_key, model, "pin", blob) == b"secret"
     with pytest.raises(zkid.ZkidError.Sealing):
         zkid.unseal(sealing_key, model, "other label", blob)
+
+
+# ---- the bad-input table (issue 8): rows the tests above do not cover ----------------------
+
+RAW_MODEL = MINI.parents[1] / "linreg" / "model.zkm"  # a raw-input model: 10 floats in
+
+
+@pytest.fixture(scope="session")
+def raw_model():
+    return zkid.ZkidModel.from_bytes(RAW_MODEL.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def raw_prover(raw_model):
+    keys = zkid.dev_setup(raw_model, "infer(input=committed,output=public)")
+    return zkid.ZkidProver(raw_model, keys.proving_key)
+
+
+def raw_values(n, at=None, value=None):
+    values = [0.25] * n
+    if at is not None:
+        values[at] = value
+    return zkid.Capture.RAW(values=values)
+
+
+BAD_INPUT = [
+    # (row, error kind, message fragment, call(model, keys, sealing_key, enrolled, raw_model, raw_prover))
+    ("NaN in a raw capture", zkid.ZkidError.Model, "#3 is not finite",
+     lambda m, k, s, e, rm, rp: rp.prove(raw_values(rm.capture_len(), 3, float("nan")))),
+    ("+inf in a raw capture", zkid.ZkidError.Model, "not finite",
+     lambda m, k, s, e, rm, rp: rp.prove(raw_values(rm.capture_len(), 0, float("inf")))),
+    ("-inf in a raw capture", zkid.ZkidError.Model, "not finite",
+     lambda m, k, s, e, rm, rp: rp.prove(raw_values(rm.capture_len(), 9, float("-inf")))),
+    ("raw capture of the wrong size", zkid.ZkidError.InvalidInput, "takes 10",
+     lambda m, k, s, e, rm, rp: rp.prove(raw_values(rm.capture_len() + 1))),
+    ("empty raw capture", zkid.ZkidError.InvalidInput, "0 values",
+     lambda m, k, s, e, rm, rp: rp.prove(zkid.Capture.RAW(values=[]))),
+    ("empty iris image and mask", zkid.ZkidError.InvalidInput, "0 values",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(m, k["enroll"].proving_key).enroll(
+         zkid.Capture.IRIS(image=b"", mask=b""), s)),
+    ("empty model bytes", zkid.ZkidError.Model, "",
+     lambda m, k, s, e, rm, rp: zkid.ZkidModel.from_bytes(b"")),
+    ("empty proving key", zkid.ZkidError.Key, "",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(m, b"")),
+    ("empty verifying key", zkid.ZkidError.Key, "",
+     lambda m, k, s, e, rm, rp: zkid.ZkidVerifier(b"")),
+    ("empty proof JSON", zkid.ZkidError.Proof, "",
+     lambda m, k, s, e, rm, rp: zkid.ZkidVerifier(k["enroll"].verifying_key).verify("")),
+    ("empty sealed enrollment", zkid.ZkidError.Sealing, "truncated",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(m, k[MATCH].proving_key).match_enrolled(eye("a2"), b"", s)),
+    ("empty sealing key", zkid.ZkidError.Sealing, "32 bytes",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(m, k[MATCH].proving_key).match_enrolled(
+         eye("a2"), e.sealed_enrollment, b"")),
+    ("a key for another model", zkid.ZkidError.Key, "key was made for model",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(rm, k["enroll"].proving_key)),
+    ("proving over the memory budget", zkid.ZkidError.InvalidInput, "memory budget of 1.00 MiB",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(m, k["enroll"].proving_key, memory_budget=1 << 20)),
+    ("a budget of zero bytes", zkid.ZkidError.InvalidInput, "needs an estimated",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver(m, k["enroll"].proving_key, memory_budget=0)),
+    ("key file over the memory budget", zkid.ZkidError.InvalidInput, "loading the proving key",
+     lambda m, k, s, e, rm, rp: zkid.ZkidProver.from_path(m, str(MINI / "model.zkm"), memory_budget=1000)),
+]
+
+
+@pytest.mark.parametrize("row", BAD_INPUT, ids=[r[0] for r in BAD_INPUT])
+def test_bad_input_table(row, model, keys, sealing_key, enrolled, raw_model, raw_prover):
+    name, kind, fragment, call = row
+    with pytest.raises(kind) as info:
+        call(model, keys, sealing_key, enrolled, raw_model, raw_prover)
+    message = str(info.value)
+    assert fragment in message, f"{name}: {message!r}"
+    assert message and "panicked" not in message, f"{name}: {message!r}"
+
+
+def test_a_roomy_budget_and_a_good_raw_capture_prove(model, keys, raw_model, raw_prover):
+    assert zkid.ZkidProver(model, keys["enroll"].proving_key, memory_budget=1 << 30).statement() == "enroll"
+    proof = raw_prover.prove(raw_values(raw_model.capture_len()))
+    assert len(proof.public_signals) == 3

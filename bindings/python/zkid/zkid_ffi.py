@@ -585,9 +585,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_zkid_ffi_checksum_method_zkidprover_statement() != 41893:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 32418:
+    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 56106:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 46923:
+    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 16357:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_zkid_ffi_checksum_method_zkidverifier_statement() != 35770:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -786,11 +786,13 @@ _UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_from_path.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
+    _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_from_path.restype = ctypes.c_uint64
 _UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_new.argtypes = (
     ctypes.c_uint64,
+    _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -2013,7 +2015,7 @@ class ZkidProver(ZkidProverProtocol):
     
     _handle: ctypes.c_uint64
     @classmethod
-    def from_path(cls, model: ZkidModel,path: str,expected_sha256: typing.Union[object, typing.Optional[str]] = _DEFAULT) -> ZkidProver:
+    def from_path(cls, model: ZkidModel,path: str,expected_sha256: typing.Union[object, typing.Optional[str]] = _DEFAULT,memory_budget: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> ZkidProver:
         """
         Like [`ZkidProver::new`], reading the proving key from a file.
 """
@@ -2025,10 +2027,15 @@ class ZkidProver(ZkidProverProtocol):
         if expected_sha256 is _DEFAULT:
             expected_sha256 = None
         _UniffiFfiConverterOptionalString.check_lower(expected_sha256)
+
+        if memory_budget is _DEFAULT:
+            memory_budget = None
+        _UniffiFfiConverterOptionalUInt64.check_lower(memory_budget)
         _uniffi_lowered_args = (
             _UniffiFfiConverterTypeZkidModel.lower(model),
             _UniffiFfiConverterString.lower(path),
             _UniffiFfiConverterOptionalString.lower(expected_sha256),
+            _UniffiFfiConverterOptionalUInt64.lower(memory_budget),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeZkidProver.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeZkidError
@@ -2038,11 +2045,14 @@ class ZkidProver(ZkidProverProtocol):
             *_uniffi_lowered_args,
         )
         return cls._uniffi_make_instance(_uniffi_ffi_result)
-    def __init__(self, model: ZkidModel,proving_key: bytes,expected_sha256: typing.Union[object, typing.Optional[str]] = _DEFAULT):
+    def __init__(self, model: ZkidModel,proving_key: bytes,expected_sha256: typing.Union[object, typing.Optional[str]] = _DEFAULT,memory_budget: typing.Union[object, typing.Optional[int]] = _DEFAULT):
         """
         Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
         e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
         digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+        `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
+        memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
+        app half-way through a proof.
 """
         
         _UniffiFfiConverterTypeZkidModel.check_lower(model)
@@ -2052,10 +2062,15 @@ class ZkidProver(ZkidProverProtocol):
         if expected_sha256 is _DEFAULT:
             expected_sha256 = None
         _UniffiFfiConverterOptionalString.check_lower(expected_sha256)
+
+        if memory_budget is _DEFAULT:
+            memory_budget = None
+        _UniffiFfiConverterOptionalUInt64.check_lower(memory_budget)
         _uniffi_lowered_args = (
             _UniffiFfiConverterTypeZkidModel.lower(model),
             _UniffiFfiConverterBytes.lower(proving_key),
             _UniffiFfiConverterOptionalString.lower(expected_sha256),
+            _UniffiFfiConverterOptionalUInt64.lower(memory_budget),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeZkidProver.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeZkidError
@@ -2381,6 +2396,31 @@ class _UniffiFfiConverterTypeZkidVerifier:
     @classmethod
     def write(cls, value: ZkidVerifier, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
+
+class _UniffiFfiConverterOptionalUInt64(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterUInt64.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterUInt64.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterUInt64.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
 def dev_setup(model: ZkidModel,statement: str) -> DevKeys:
     """
     Makes an **insecure** development key pair for `statement` on `model` (`enroll`,

@@ -899,15 +899,19 @@ open class ZkidProver: ZkidProverProtocol, @unchecked Sendable {
      * Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
      * e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
      * digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+     * `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
+     * memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
+     * app half-way through a proof.
      */
-public convenience init(model: ZkidModel, provingKey: Data, expectedSha256: String? = nil)throws  {
+public convenience init(model: ZkidModel, provingKey: Data, expectedSha256: String? = nil, memoryBudget: UInt64? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkidError_lift) {
         uniffiCallStatus in
     uniffi_zkid_ffi_fn_constructor_zkidprover_new(
         FfiConverterTypeZkidModel_lower(model),
         FfiConverterData.lower(provingKey),
-        FfiConverterOptionString.lower(expectedSha256),uniffiCallStatus
+        FfiConverterOptionString.lower(expectedSha256),
+        FfiConverterOptionUInt64.lower(memoryBudget),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -926,13 +930,14 @@ public convenience init(model: ZkidModel, provingKey: Data, expectedSha256: Stri
     /**
      * Like [`ZkidProver::new`], reading the proving key from a file.
      */
-public static func fromPath(model: ZkidModel, path: String, expectedSha256: String? = nil)throws  -> ZkidProver  {
+public static func fromPath(model: ZkidModel, path: String, expectedSha256: String? = nil, memoryBudget: UInt64? = nil)throws  -> ZkidProver  {
     return try  FfiConverterTypeZkidProver_lift(try rustCallWithError(FfiConverterTypeZkidError_lift) {
         uniffiCallStatus in
     uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(
         FfiConverterTypeZkidModel_lower(model),
         FfiConverterString.lower(path),
-        FfiConverterOptionString.lower(expectedSha256),uniffiCallStatus
+        FfiConverterOptionString.lower(expectedSha256),
+        FfiConverterOptionUInt64.lower(memoryBudget),uniffiCallStatus
     )
 })
 }
@@ -2118,6 +2123,30 @@ public func FfiConverterCallbackInterfaceProgressListener_lower(_ v: ProgressLis
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
     typealias SwiftType = Double?
 
@@ -2396,10 +2425,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkid_ffi_checksum_constructor_zkidmodel_from_path() != 18098) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 32418) {
+    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 56106) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 46923) {
+    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 16357) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkid_ffi_checksum_constructor_zkidverifier_from_path() != 36819) {

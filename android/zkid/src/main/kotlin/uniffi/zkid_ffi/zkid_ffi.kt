@@ -790,9 +790,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkid_ffi_fn_free_zkidprover(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(`model`: Long,`path`: RustBuffer.ByValue,`expectedSha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(`model`: Long,`path`: RustBuffer.ByValue,`expectedSha256`: RustBuffer.ByValue,`memoryBudget`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_new(`model`: Long,`provingKey`: RustBuffer.ByValue,`expectedSha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_new(`model`: Long,`provingKey`: RustBuffer.ByValue,`expectedSha256`: RustBuffer.ByValue,`memoryBudget`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkid_ffi_fn_method_zkidprover_enroll(`ptr`: Long,`capture`: RustBuffer.ByValue,`sealingKey`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -996,10 +996,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidmodel_from_path() and 0xFFFF) != 18098) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() and 0xFFFF) != 32418) {
+    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() and 0xFFFF) != 56106) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() and 0xFFFF) != 46923) {
+    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() and 0xFFFF) != 16357) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidverifier_from_path() and 0xFFFF) != 36819) {
@@ -1901,8 +1901,11 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
      * Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
      * e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
      * digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+     * `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
+     * memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
+     * app half-way through a proof.
      */
-    constructor(`model`: ZkidModel, `provingKey`: kotlin.ByteArray, `expectedSha256`: kotlin.String? = null) :
+    constructor(`model`: ZkidModel, `provingKey`: kotlin.ByteArray, `expectedSha256`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkidException) { _status ->
     UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_new(
@@ -1910,7 +1913,8 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
         
         FfiConverterTypeZkidModel.lower(`model`),
         FfiConverterByteArray.lower(`provingKey`),
-        FfiConverterOptionalString.lower(`expectedSha256`),_status)
+        FfiConverterOptionalString.lower(`expectedSha256`),
+        FfiConverterOptionalULong.lower(`memoryBudget`),_status)
 }
     )
 
@@ -2086,7 +2090,7 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
     /**
      * Like [`ZkidProver::new`], reading the proving key from a file.
      */
-    @Throws(ZkidException::class) fun `fromPath`(`model`: ZkidModel, `path`: kotlin.String, `expectedSha256`: kotlin.String? = null): ZkidProver {
+    @Throws(ZkidException::class) fun `fromPath`(`model`: ZkidModel, `path`: kotlin.String, `expectedSha256`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null): ZkidProver {
             return FfiConverterTypeZkidProver.lift(
     uniffiRustCallWithError(ZkidException) { _status ->
     UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(
@@ -2094,7 +2098,8 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
         
         FfiConverterTypeZkidModel.lower(`model`),
         FfiConverterString.lower(`path`),
-        FfiConverterOptionalString.lower(`expectedSha256`),_status)
+        FfiConverterOptionalString.lower(`expectedSha256`),
+        FfiConverterOptionalULong.lower(`memoryBudget`),_status)
 }
     )
     }
@@ -3091,6 +3096,38 @@ internal object uniffiCallbackInterfaceProgressListener {
  * @suppress
  */
 public object FfiConverterTypeProgressListener: FfiConverterCallbackInterface<ProgressListener>()
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
+    override fun read(buf: ByteBuffer): kotlin.ULong? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterULong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ULong?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterULong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterULong.write(value, buf)
+        }
+    }
+}
 
 
 
