@@ -592,10 +592,7 @@ fn prove_evaluations_timed<R: RngCore + CryptoRng>(
 
     // A = α + Σ z_i·A_i(τ) + r·δ
     let g_a = timed(ProvePhase::MsmA, observer, timings, || {
-        pk.vk.alpha_g1.into_group()
-            + pk.a_query[0]
-            + msm::msm(&pk.a_query[1..], &assignment)
-            + pk.delta_g1 * r
+        pk.vk.alpha_g1.into_group() + pk.a_query[0] + msm::msm(&pk.a_query[1..], &assignment) + pk.delta_g1 * r
     })?;
 
     // B in G1 only feeds C through r·B; skip when r = 0 (as arkworks does).
@@ -603,18 +600,12 @@ fn prove_evaluations_timed<R: RngCore + CryptoRng>(
         if r.is_zero() {
             G1Projective::zero()
         } else {
-            pk.beta_g1.into_group()
-                + pk.b_g1_query[0]
-                + msm::msm(&pk.b_g1_query[1..], &assignment)
-                + pk.delta_g1 * s
+            pk.beta_g1.into_group() + pk.b_g1_query[0] + msm::msm(&pk.b_g1_query[1..], &assignment) + pk.delta_g1 * s
         }
     })?;
 
     let g2_b = timed(ProvePhase::MsmBG2, observer, timings, || {
-        pk.vk.beta_g2.into_group()
-            + pk.b_g2_query[0]
-            + msm::msm(&pk.b_g2_query[1..], &assignment)
-            + pk.vk.delta_g2 * s
+        pk.vk.beta_g2.into_group() + pk.b_g2_query[0] + msm::msm(&pk.b_g2_query[1..], &assignment) + pk.vk.delta_g2 * s
     })?;
 
     // C = s·A + r·B₁ − r·s·δ + L + H
