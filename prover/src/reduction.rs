@@ -55,14 +55,7 @@ impl R1CSToQAP for CircomReduction {
         num_constraints: usize,
         full_assignment: &[F],
     ) -> Result<Vec<F>, SynthesisError> {
-        let [a_matrix, b_matrix, ..] = matrices else {
-            return Err(SynthesisError::ArityMismatch);
-        };
-        if a_matrix.len() < num_constraints || b_matrix.len() < num_constraints || full_assignment.len() < num_inputs {
-            return Err(SynthesisError::ArityMismatch);
-        }
-        let a = evaluate_rows(&a_matrix[..num_constraints], full_assignment)?;
-        let b = evaluate_rows(&b_matrix[..num_constraints], full_assignment)?;
+        let (a, b) = ab_rows(matrices, num_inputs, num_constraints, full_assignment)?;
         witness_map_from_evaluations::<F, D>(a, b, &full_assignment[..num_inputs])
     }
 
@@ -99,14 +92,7 @@ impl R1CSToQAP for ArkPolyCircomReduction {
         num_constraints: usize,
         full_assignment: &[F],
     ) -> Result<Vec<F>, SynthesisError> {
-        let [a_matrix, b_matrix, ..] = matrices else {
-            return Err(SynthesisError::ArityMismatch);
-        };
-        if a_matrix.len() < num_constraints || b_matrix.len() < num_constraints || full_assignment.len() < num_inputs {
-            return Err(SynthesisError::ArityMismatch);
-        }
-        let mut a = evaluate_rows(&a_matrix[..num_constraints], full_assignment)?;
-        let mut b = evaluate_rows(&b_matrix[..num_constraints], full_assignment)?;
+        let (mut a, mut b) = ab_rows(matrices, num_inputs, num_constraints, full_assignment)?;
         let domain = D::new(num_constraints + num_inputs).ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
         let n = domain.size();
         a.resize(n, F::zero());
@@ -123,6 +109,24 @@ impl R1CSToQAP for ArkPolyCircomReduction {
     ) -> Result<Vec<F>, SynthesisError> {
         CircomReduction::h_query_scalars::<F, D>(max_power, t, zt, delta_inverse)
     }
+}
+
+/// `A·z` and `B·z` over the first `num_constraints` rows, after checking the shapes.
+fn ab_rows<F: PrimeField>(
+    matrices: &[Matrix<F>],
+    num_inputs: usize,
+    num_constraints: usize,
+    full_assignment: &[F],
+) -> Result<(Vec<F>, Vec<F>), SynthesisError> {
+    let [a_matrix, b_matrix, ..] = matrices else {
+        return Err(SynthesisError::ArityMismatch);
+    };
+    if a_matrix.len() < num_constraints || b_matrix.len() < num_constraints || full_assignment.len() < num_inputs {
+        return Err(SynthesisError::ArityMismatch);
+    }
+    let a = evaluate_rows(&a_matrix[..num_constraints], full_assignment)?;
+    let b = evaluate_rows(&b_matrix[..num_constraints], full_assignment)?;
+    Ok((a, b))
 }
 
 /// Evaluates every row of one R1CS matrix at the full assignment `z = (1, x, w)`:
