@@ -464,12 +464,12 @@ fn table() -> Vec<Row> {
             },
         ),
         row(
-            "enroll over the memory budget",
+            "match over the memory budget",
             2,
-            &["refusing to prove", "needs an estimated", "memory budget of 34.00 MiB"],
+            &["refusing to load proving key", "needs an estimated", "memory budget of 30.00 MiB"],
             &{
-                let mut a = enroll(a2i, a2m);
-                a.extend(["--memory-budget", "34MiB"]);
+                let mut a = matching(sealed, skey);
+                a.extend(["--memory-budget", "30MiB"]);
                 a
             },
         ),

@@ -20,7 +20,8 @@
 //! | B₂ MSM (the largest of the witness MSMs): `z`, its integers, the MSM's size classes, the G2 bases a sparse class copies | `m·(32 + 32 + 20 + G2)` | witness MSMs |
 //!
 //! The estimate is the key plus the largest of the phase rows, plus [`BASE_BYTES`]. A proof
-//! always starts from a loaded key, so the key-load row counts too. Setup
+//! always starts from a loaded key, so the key-load row counts too: it is the largest for
+//! every bundled statement (file bytes and decoded key side by side, twice the key). Setup
 //! ([`setup_estimate`]) holds the constraint system with its linear combinations, the QAP
 //! evaluations at τ and the key as projective points while they are normalized.
 //!
@@ -56,15 +57,21 @@ const G1_FILE: u64 = 64;
 /// Bytes of a G2 point in a key file.
 const G2_FILE: u64 = 128;
 
-/// Resident memory of the process before any circuit work: code, the loaded model, the
-/// thread pool, the allocator's arenas (measured: 10 MiB for `zkid prove` on the smallest model,
-/// with a few MiB of slack for the inference record, which the shape does not tell).
-pub const BASE_BYTES: u64 = 16 * MIB;
+/// Resident memory besides the circuit's buffers: code, the loaded model, the thread pool,
+/// the allocator's arenas (13 MiB for `zkid prove` on the 133-constraint `linreg`), and the
+/// capture, its preprocessing and the inference record, which the shape does not tell (the
+/// mini iris model proves 3 MiB above its count).
+pub const BASE_BYTES: u64 = 20 * MIB;
 
 /// Bytes of setup-mode constraint-system state per linear-combination term: the term in
-/// arkworks' store (variable and interned coefficient, 12 bytes) and in the matrix rows built
-/// from it (coefficient and column, 40 bytes).
-const SETUP_BYTES_PER_TERM: u64 = 52;
+/// arkworks' store (variable and interned coefficient, 12 bytes), in the matrix rows built
+/// from it (coefficient and column, 40 bytes) and the allocator's share; fitted on the iris
+/// statements, whose setups peak here (20–37 million terms).
+const SETUP_BYTES_PER_TERM: u64 = 64;
+
+/// Percent added to every setup phase: setup allocates many short-lived buffers whose
+/// fragments the allocator keeps (the bundled models measured up to 9 % above the count).
+pub const SETUP_SLACK_PERCENT: u64 = 10;
 
 /// Linear-combination terms per constraint when no synthesis counted them (the bundled
 /// statements have 2–30; the conv layers of a CNN put their weights here).
@@ -174,12 +181,12 @@ pub fn proving_key_file_bytes(size: &CircuitSize) -> u64 {
     G1_FILE.saturating_mul(m.saturating_mul(3).saturating_add(n)).saturating_add(G2_FILE.saturating_mul(m))
 }
 
-/// A phase's working set on top of the key and the base.
+/// What one phase holds, besides [`BASE_BYTES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PhaseBytes {
     /// The phase (`key load`, `synthesis`, `witness map`, `H MSM`, `witness MSMs`, …).
     pub phase: &'static str,
-    /// Bytes it holds besides the key and [`BASE_BYTES`].
+    /// Bytes it holds besides [`BASE_BYTES`], the proving key included when the phase holds it.
     pub bytes: u64,
 }
 
@@ -190,19 +197,18 @@ pub struct MemoryEstimate {
     pub operation: &'static str,
     /// The circuit it is for.
     pub size: CircuitSize,
-    /// Peak bytes: [`BASE_BYTES`] + the key + the largest phase.
+    /// Peak bytes: [`BASE_BYTES`] + the largest phase.
     pub peak: u64,
     /// Bytes of the proving key in memory.
     pub proving_key: u64,
-    /// Every phase's working set; the largest sets the peak.
+    /// Every phase; the largest sets the peak.
     pub phases: Vec<PhaseBytes>,
 }
 
 impl MemoryEstimate {
     fn new(operation: &'static str, size: CircuitSize, key: u64, phases: Vec<PhaseBytes>) -> Self {
         let largest = phases.iter().map(|p| p.bytes).max().unwrap_or(0);
-        let peak = BASE_BYTES.saturating_add(key).saturating_add(largest);
-        Self { operation, size, peak, proving_key: key, phases }
+        Self { operation, size, peak: BASE_BYTES.saturating_add(largest), proving_key: key, phases }
     }
 
     /// The phase with the largest working set.
@@ -224,45 +230,71 @@ const MSM_SMALL_BYTES: u64 = 12 + 8;
 /// Peak memory of loading a proving key of `size` from its file and proving with it.
 pub fn prove_estimate(size: &CircuitSize) -> MemoryEstimate {
     let CircuitSize { constraints: c, variables: m, domain: n, .. } = *size;
+    let key = proving_key_bytes(size);
+    let with_key = |bytes: u64| key.saturating_add(bytes);
     let phases = vec![
-        PhaseBytes { phase: "key load", bytes: proving_key_file_bytes(size) },
-        PhaseBytes { phase: "synthesis", bytes: FR.saturating_mul(pow2(m) + m + 2 * pow2(c)) },
-        PhaseBytes { phase: "witness map", bytes: FR.saturating_mul(m + 3 * n + n / 2) },
+        PhaseBytes { phase: "key load", bytes: with_key(proving_key_file_bytes(size)) },
+        PhaseBytes { phase: "synthesis", bytes: with_key(FR.saturating_mul(pow2(m) + m + 2 * pow2(c))) },
+        PhaseBytes { phase: "witness map", bytes: with_key(FR.saturating_mul(m + 3 * n + n / 2)) },
         // z, h, h as integers, the MSM's indices and digits.
-        PhaseBytes { phase: "H MSM", bytes: (FR * m).saturating_add(n.saturating_mul(FR + FR + MSM_FULL_BYTES)) },
+        PhaseBytes {
+            phase: "H MSM",
+            bytes: with_key((FR * m).saturating_add(n.saturating_mul(FR + FR + MSM_FULL_BYTES))),
+        },
         // z, z as integers, the MSM's classes and the G2 bases they copy (the B₂ query, the
         // largest of the witness MSMs).
-        PhaseBytes { phase: "witness MSMs", bytes: m.saturating_mul(FR + FR + MSM_SMALL_BYTES + g2()) },
+        PhaseBytes { phase: "witness MSMs", bytes: with_key(m.saturating_mul(FR + FR + MSM_SMALL_BYTES + g2())) },
     ];
-    MemoryEstimate::new("proving", *size, proving_key_bytes(size), phases)
+    MemoryEstimate::new("proving", *size, key, phases)
+}
+
+/// Points of arkworks' fixed-base table for `k` scalars (`BatchMulPreprocessing`): windows
+/// of `w = ⌊0.69·⌈log₂k⌉⌋` bits (3 below 32 scalars), `2^w` points per window.
+fn fixed_base_table_points(k: u64) -> u64 {
+    let log2 = u64::from(k.max(1).next_power_of_two().trailing_zeros());
+    let w = if k < 32 { 3 } else { (log2 * 69 / 100).max(1) };
+    (1u64 << w.min(40)).saturating_mul(254u64.div_ceil(w))
 }
 
 /// Peak memory of a development setup of a circuit of `size` (key generation, then writing
-/// the key files). The key is counted whole from the start: its queries are computed one
-/// after the other and kept.
+/// the key files), with [`SETUP_SLACK_PERCENT`] on top.
 pub fn setup_estimate(size: &CircuitSize) -> MemoryEstimate {
     let CircuitSize { constraints: c, variables: m, domain: n, terms, .. } = *size;
     let terms = if terms == 0 { c.saturating_mul(SETUP_TERMS_PER_CONSTRAINT) } else { terms };
     let (g1p, g2p) = (size_of::<G1Projective>() as u64, size_of::<G2Projective>() as u64);
+    let key = proving_key_bytes(size);
+    // The G1 table, affine and (while it is built) projective.
+    let table = fixed_base_table_points((3 * m).saturating_add(n)).saturating_mul(g1() + g1p);
+    let slack = |bytes: u64| bytes.saturating_add(bytes / 100 * SETUP_SLACK_PERCENT);
     let phases = vec![
         // The constraint system with its linear combinations and matrices, the QAP
-        // evaluations a, b, c at τ, the Lagrange coefficients.
+        // evaluations a, b, c at τ, the Lagrange coefficients; no key yet.
         PhaseBytes {
             phase: "synthesis and QAP",
-            bytes: SETUP_BYTES_PER_TERM
-                .saturating_mul(terms)
-                .saturating_add((8 + 3 * 24) * c)
-                .saturating_add(FR.saturating_mul(3 * m + n)),
+            bytes: slack(
+                SETUP_BYTES_PER_TERM
+                    .saturating_mul(terms)
+                    .saturating_add((8 + 3 * 24) * c)
+                    .saturating_add(FR.saturating_mul(3 * m + n)),
+            ),
         },
-        // The H query: the L scalars wait, the 2n H scalars and the n odd ones, the points
-        // projective before normalization.
-        PhaseBytes { phase: "H query", bytes: FR.saturating_mul(m + 3 * n).saturating_add(g1p.saturating_mul(n)) },
+        // The H query, with the key counted whole: the L scalars wait, the 2n H scalars and
+        // the n odd ones, the points projective before normalization, the G1 table.
+        PhaseBytes {
+            phase: "H query",
+            bytes: slack(
+                key.saturating_add(FR.saturating_mul(m + 3 * n)).saturating_add(g1p * n).saturating_add(table),
+            ),
+        },
         // The B₂ query: a, b, l scalars, the G2 points projective.
-        PhaseBytes { phase: "B2 query", bytes: FR.saturating_mul(3 * m).saturating_add(g2p.saturating_mul(m)) },
+        PhaseBytes {
+            phase: "B2 query",
+            bytes: slack(key.saturating_add(FR.saturating_mul(3 * m)).saturating_add(g2p.saturating_mul(m))),
+        },
         // The key file's bytes next to the key (the bindings return them; the CLI streams).
-        PhaseBytes { phase: "key files", bytes: proving_key_file_bytes(size) },
+        PhaseBytes { phase: "key files", bytes: slack(key.saturating_add(proving_key_file_bytes(size))) },
     ];
-    MemoryEstimate::new("setup", *size, proving_key_bytes(size), phases)
+    MemoryEstimate::new("setup", *size, key, phases)
 }
 
 /// Peak memory of loading a proving-key file of `file_len` bytes (its bytes and the decoded
