@@ -32,7 +32,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
-use zkid_prover::{DeviceProver, LoadedModel, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, device};
+use zkid_prover::{
+    DeviceProver, LoadedModel, MemoryBudget, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, budget, device,
+};
 
 use crate::convert::capture_from_js;
 pub use crate::error::{ErrorCode, WasmError, WasmResult};
@@ -232,21 +234,34 @@ pub struct Prover {
 impl Prover {
     /// Loads `provingKey` (a zkid proving key file) for `model`; with `expectedSha256` (hex,
     /// e.g. from a release manifest) the file must have that digest. Throws code `Key` for a
-    /// corrupt key, a key for another model, or another pinned digest.
+    /// corrupt key, a key for another model, or another pinned digest. `memoryBudget` (bytes,
+    /// default 2 GiB): a key whose proofs are estimated to need more memory is refused now
+    /// with code `InvalidInput`, instead of the tab running out of memory mid-proof.
     #[wasm_bindgen(constructor)]
     pub fn new(
         model: &Model,
         #[wasm_bindgen(js_name = provingKey)] proving_key: &[u8],
         #[wasm_bindgen(js_name = expectedSha256)] expected_sha256: Option<String>,
+        #[wasm_bindgen(js_name = memoryBudget)] memory_budget: Option<f64>,
     ) -> Result<Prover, JsValue> {
         guard(|| {
+            let budget = match memory_budget {
+                None => MemoryBudget::DEFAULT,
+                // Whole bytes, at least one; `as` saturates at u64::MAX for huge values.
+                Some(b) if b.is_finite() && b >= 1.0 => MemoryBudget::from_bytes(b as u64),
+                Some(_) => return Err(WasmError::invalid("memoryBudget must be a positive number of bytes").into()),
+            };
+            // The key's bytes are here already; decoding them takes as much again.
+            budget
+                .check_bytes("loading the proving key", budget::key_load_estimate(proving_key.len() as u64))
+                .map_err(WasmError::from)?;
             let key = match expected_sha256.as_deref() {
                 Some(hex) => zkid_prover::keys::parse_sha256_hex(hex)
                     .and_then(|digest| ProvingKeyFile::from_bytes_pinned(proving_key, &digest)),
                 None => ProvingKeyFile::from_bytes(proving_key),
             }
             .map_err(WasmError::from)?;
-            let inner = DeviceProver::new(model.inner.clone(), key).map_err(WasmError::from)?;
+            let inner = DeviceProver::with_memory_budget(model.inner.clone(), key, budget).map_err(WasmError::from)?;
             Ok(Prover { inner })
         })
     }

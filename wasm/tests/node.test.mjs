@@ -185,6 +185,17 @@ test("bad inputs fail with the right code and nothing panics", () => {
   corrupt[corrupt.length >> 1] ^= 0x55;
   const otherKey = zkid.generateSealingKey();
   const garbage = new Uint8Array(200).map((_, i) => (i * 37 + 11) & 0xff);
+  // A raw-input model (linreg: 10 floats in) for the non-finite rows.
+  const rawModel = zkid.Model.fromBytes(fs.readFileSync(path.join(root, "models/linreg/model.zkm")));
+  assert.equal(rawModel.isIris, false);
+  const rawKeys = zkid.devSetup(rawModel, INFER_PUBLIC);
+  const raw = { keys: rawKeys, prover: new zkid.Prover(rawModel, rawKeys.provingKey) };
+  const rawValues = (at, value) => {
+    const v = new Float32Array(rawModel.captureLen).fill(0.25);
+    v[at] = value;
+    return v;
+  };
+  assert.equal(keep(raw.prover.prove({ values: new Float32Array(rawModel.captureLen).fill(0.25) })).publicSignals.length, 3);
   const table = [
     ["garbage model bytes", "Model", () => zkid.Model.fromBytes(garbage)],
     ["empty model bytes", "Model", () => zkid.Model.fromBytes(new Uint8Array(0))],
@@ -224,8 +235,29 @@ test("bad inputs fail with the right code and nothing panics", () => {
     ["cancel via onProgress", "Cancelled",
       () => S.enroller.enroll(a1, sealingKey, undefined, (phase) => phase === "witness_map")],
     ["cancel at the first phase", "Cancelled", () => S.matcher.matchEnrolled(a2, sealed, sealingKey, undefined, undefined, () => true)],
+    // NaN and infinities in a raw capture, empty buffers of every kind, the memory budget.
+    ["NaN in a raw capture", "Model", () => raw.prover.prove({ values: rawValues(3, NaN) })],
+    ["+Infinity in a raw capture", "Model", () => raw.prover.prove({ values: rawValues(0, Infinity) })],
+    ["-Infinity in a raw capture", "Model", () => raw.prover.prove({ values: rawValues(9, -Infinity) })],
+    ["raw capture of the wrong size", "InvalidInput", () => raw.prover.prove({ values: new Float32Array(11) })],
+    ["empty raw capture", "InvalidInput", () => raw.prover.prove({ values: new Float32Array(0) })],
+    ["empty iris image and mask", "InvalidInput",
+      () => S.enroller.enroll({ image: new Uint8Array(0), mask: new Uint8Array(0) }, sealingKey)],
+    ["empty proving key", "Key", () => new zkid.Prover(model, new Uint8Array(0))],
+    ["empty verifying key", "Key", () => new zkid.Verifier(new Uint8Array(0))],
+    ["empty proof JSON", "Proof", () => new zkid.Verifier(S.keys.enroll.verifyingKey).verify("")],
+    ["empty sealing key", "Sealing", () => S.matcher.matchEnrolled(a2, sealed, new Uint8Array(0))],
+    ["raw keys for the iris model", "Key", () => new zkid.Prover(model, raw.keys.provingKey)],
+    ["proving over a 1 MiB memory budget", "InvalidInput", () => new zkid.Prover(model, pk, undefined, 1 << 20)],
+    ["memoryBudget not positive", "InvalidInput", () => new zkid.Prover(model, pk, undefined, -1)],
+    ["memoryBudget NaN", "InvalidInput", () => new zkid.Prover(model, pk, null, NaN)],
   ];
   for (const [why, code, fn] of table) throwsCode(fn, code, why);
+  // The budget's message says what is needed and how to raise it; a roomy budget loads.
+  const over = throwsCode(() => new zkid.Prover(model, pk, undefined, 1 << 20), "InvalidInput", "budget message");
+  assert.match(over.message, /needs an estimated [\d.]+ MiB of memory, over the memory budget of 1\.00 MiB/);
+  assert.equal(new zkid.Prover(model, pk, undefined, 2 ** 31).statement, "enroll");
+  assert.match(throwsCode(() => raw.prover.prove({ values: rawValues(3, NaN) }), "Model", "NaN index").message, /#3 is not finite/);
 
   // An exception thrown by onProgress stops the proof and comes back unchanged.
   const mine = new Error("stop from the app");
