@@ -88,8 +88,9 @@ pub(crate) fn placeholder() -> LinearCombination<Fr> {
     LinearCombination(vec![(Fr::one(), PLACEHOLDER)])
 }
 
-// The largest symbolic index the 61-bit payload holds: never reached by a real system.
-const PLACEHOLDER: Variable = Variable::symbolic_lc((1 << 61) - 1);
+// An index no real system reaches: 2^61 − 1 (the 61-bit payload's largest) on 64-bit targets,
+// 2^29 − 1 on wasm32 (and recording never creates symbolic combinations at all).
+const PLACEHOLDER: Variable = Variable::symbolic_lc(usize::MAX >> 3);
 
 /// Whether `lc` is the recording placeholder.
 pub(crate) fn is_placeholder(lc: &LinearCombination<Fr>) -> bool {

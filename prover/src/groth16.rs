@@ -421,7 +421,10 @@ where
             shape.num_public_inputs()
         )));
     }
-    if let Some(constraint) = rows.first_unsatisfied {
+    // The rows were evaluated during synthesis; this phase is only the satisfaction verdict
+    // (kept so that every prover reports the same phases to progress observers).
+    let unsatisfied = timed(ProvePhase::RowEvaluation, observer, &mut timings, || rows.first_unsatisfied)?;
+    if let Some(constraint) = unsatisfied {
         return Err(ProverError::Unsatisfied { constraint });
     }
     let zkid_circuits::rows::Rows { a, b, z, .. } = rows;
