@@ -365,14 +365,7 @@ where
     let (matrices, full_assignment, shape) =
         timed(ProvePhase::Synthesis, observer, &mut timings, || synthesize(circuit))??;
 
-    let key_instances = pk.as_ark().vk.gamma_abc_g1.len();
-    if key_instances != shape.num_instance_variables {
-        return Err(ProverError::KeyCircuitMismatch(format!(
-            "key is for {} public inputs, the circuit has {}",
-            key_instances.saturating_sub(1),
-            shape.num_public_inputs()
-        )));
-    }
+    check_instances(pk, &shape)?;
 
     let (a, b) =
         timed(ProvePhase::RowEvaluation, observer, &mut timings, || evaluate_and_check(&matrices, &full_assignment))??;
@@ -413,14 +406,7 @@ where
         domain_size: reduction::domain_size::<Fr, Domain>(rows.num_constraints(), rows.num_instance)
             .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
     };
-    let key_instances = pk.as_ark().vk.gamma_abc_g1.len();
-    if key_instances != shape.num_instance_variables {
-        return Err(ProverError::KeyCircuitMismatch(format!(
-            "key is for {} public inputs, the circuit has {}",
-            key_instances.saturating_sub(1),
-            shape.num_public_inputs()
-        )));
-    }
+    check_instances(pk, &shape)?;
     // The rows were evaluated during synthesis; this phase is only the satisfaction verdict
     // (kept so that every prover reports the same phases to progress observers).
     let unsatisfied = timed(ProvePhase::RowEvaluation, observer, &mut timings, || rows.first_unsatisfied)?;
@@ -437,6 +423,19 @@ where
     }
     timings.total = start.elapsed();
     Ok(ProveReport { proof, public_inputs, timings, shape })
+}
+
+/// The key was made for as many public inputs as the circuit has.
+fn check_instances(pk: &ProvingKey, shape: &CircuitShape) -> Result<()> {
+    let key_instances = pk.as_ark().vk.gamma_abc_g1.len();
+    if key_instances != shape.num_instance_variables {
+        return Err(ProverError::KeyCircuitMismatch(format!(
+            "key is for {} public inputs, the circuit has {}",
+            key_instances.saturating_sub(1),
+            shape.num_public_inputs()
+        )));
+    }
+    Ok(())
 }
 
 type Synthesized = (Vec<ark_relations::gr1cs::Matrix<Fr>>, Vec<Fr>, CircuitShape);
