@@ -150,6 +150,10 @@ fn main() -> ExitCode {
 fn run() -> ExitCode {
     // clap exits with 2 on usage errors and 0 for --help/--version.
     let cli = Cli::parse();
+    if let Err(e) = ui::init_progress_mode() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     interrupt::install();
     let result = match cli.command {
         Command::Compile(args) => cmd::compile::run(&args),

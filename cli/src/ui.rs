@@ -6,9 +6,68 @@ use zkid_core::fidelity::Fidelity;
 use zkid_core::report::LayerRow;
 use zkid_prover::{ProveObserver, ProvePhase};
 
-/// A progress bar on stderr, hidden when `quiet` or when stderr is not a terminal.
+/// Name of the environment variable that chooses how progress is shown ([`ProgressMode`]).
+pub const PROGRESS_ENV: &str = "ZKID_PROGRESS";
+
+/// How long-running work reports progress on stderr, from `ZKID_PROGRESS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// `auto` (the default): bars and spinners when stderr is a terminal, nothing otherwise.
+    Auto,
+    /// `lines`: one plain line per step and per proving phase, also when stderr is a pipe
+    /// or a log file (CI logs, an ARM board's serial console, scripts), also with `--json`.
+    Lines,
+    /// `off`: nothing.
+    Off,
+}
+
+impl std::str::FromStr for ProgressMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "" | "auto" => Ok(Self::Auto),
+            "lines" => Ok(Self::Lines),
+            "off" => Ok(Self::Off),
+            _ => Err(format!("{PROGRESS_ENV} must be `auto`, `lines` or `off`, not `{s}`")),
+        }
+    }
+}
+
+static MODE: std::sync::OnceLock<ProgressMode> = std::sync::OnceLock::new();
+
+/// Reads `ZKID_PROGRESS` once at start-up; a malformed value is an error the user can fix.
+pub fn init_progress_mode() -> Result<(), String> {
+    let mode = match std::env::var(PROGRESS_ENV) {
+        Ok(v) => v.parse()?,
+        Err(std::env::VarError::NotPresent) => ProgressMode::Auto,
+        Err(std::env::VarError::NotUnicode(_)) => return Err(format!("{PROGRESS_ENV} is not valid UTF-8")),
+    };
+    // Set once, before any command runs; a second call keeps the first value.
+    let _ = MODE.set(mode);
+    Ok(())
+}
+
+fn mode() -> ProgressMode {
+    MODE.get().copied().unwrap_or(ProgressMode::Auto)
+}
+
+/// Whether bars and spinners are drawn: not when `quiet`, not unless `auto` on a terminal.
+fn drawn(quiet: bool) -> bool {
+    !quiet && mode() == ProgressMode::Auto && std::io::stderr().is_terminal()
+}
+
+/// In `lines` mode, prints `zkid: {message}` on stderr.
+fn line(message: std::fmt::Arguments<'_>) {
+    if mode() == ProgressMode::Lines {
+        eprintln!("zkid: {message}");
+    }
+}
+
+/// A progress bar on stderr, hidden when `quiet` or when stderr is not a terminal
+/// ([`ProgressMode`]; in `lines` mode the step is announced on one line).
 pub fn progress(message: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
+    line(format_args!("{message}"));
+    if !drawn(quiet) {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -21,9 +80,10 @@ pub fn progress(message: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// A spinner on stderr for a step of unknown length, hidden like [`progress`].
+/// A spinner on stderr for a step of unknown length, hidden (or a line) like [`progress`].
 pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
+    line(format_args!("{message}"));
+    if !drawn(quiet) {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -37,7 +97,7 @@ pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
 }
 
 /// A progress bar over the phases of one proof ([`ProvePhase::ALL`]), showing the name of
-/// the running phase. Ticks on its own while a long phase (an MSM) runs. While it lives, a
+/// the running phase (in `lines` mode, a line as each phase starts and finishes). Ticks on its own while a long phase (an MSM) runs. While it lives, a
 /// Ctrl-C or SIGTERM cancels the proof at the next phase ([`crate::interrupt`]).
 pub struct ProveProgress {
     bar: ProgressBar,
@@ -66,9 +126,11 @@ impl ProveObserver for ProveProgress {
         crate::interrupt::cancelled()
     }
     fn phase_started(&mut self, phase: ProvePhase) {
+        line(format_args!("proving: {} started", phase.name()));
         self.bar.set_message(phase.name());
     }
-    fn phase_finished(&mut self, _phase: ProvePhase, _elapsed: std::time::Duration) {
+    fn phase_finished(&mut self, phase: ProvePhase, elapsed: std::time::Duration) {
+        line(format_args!("proving: {} finished in {:.1} ms", phase.name(), elapsed.as_secs_f64() * 1e3));
         self.bar.inc(1);
     }
 }
