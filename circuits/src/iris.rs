@@ -76,22 +76,14 @@ pub fn synthesize(
         if failure.is_some() {
             return;
         }
-        let k = &bank.filters[f];
-        let (mut re, mut im, mut invalid) = (Vec::new(), Vec::new(), Vec::new());
-        bank.for_each_tap(f, i, j, |xi, ki| {
-            re.push((fr_from_i64(k.re[ki]), &pixels[xi].pixel));
-            im.push((fr_from_i64(k.im[ki]), &pixels[xi].pixel));
-            invalid.push((-Fr::one(), &pixels[xi].valid));
-        });
-        let taps = invalid.len() as i64;
         let acc = |p: usize| trace.and_then(|t| t.acc.get(2 * r + p)).map(|&v| fr_from_i64(v));
-        let s_re = Wire::linear_with_value(re, Fr::from(0u64), acc(0));
-        let s_im = Wire::linear_with_value(im, Fr::from(0u64), acc(1));
-        let bad = Wire::linear_with_value(
-            invalid,
-            fr_from_i64(taps),
-            trace.and_then(|t| t.invalid.get(r)).map(|&v| fr_from_i64(v)),
-        );
+        let invalid_count = trace.and_then(|t| t.invalid.get(r)).map(|&v| fr_from_i64(v));
+        // While rows are recorded the patch sums' values come from the trace: walking the
+        // ~800 taps of every response would be most of the synthesis time.
+        let (s_re, s_im, bad) = match (Wire::recorded(acc(0)), Wire::recorded(acc(1)), Wire::recorded(invalid_count)) {
+            (Some(s_re), Some(s_im), Some(bad)) => (s_re, s_im, bad),
+            _ => patch_sums(bank, pixels, (f, i, j), [acc(0), acc(1), invalid_count]),
+        };
         let limit = Wire::constant(fr_from_i64(bank.max_invalid(f, i))).sub(&bad);
         let k_count = bits_for(bank.patch_pixels(f, i) as u128);
         match response(cs, code_bit_width(bank, f), &s_re, &s_im, &limit, k_count) {
@@ -109,6 +101,29 @@ pub fn synthesize(
     }
     code.extend(mask);
     Ok(code)
+}
+
+/// `S_re`, `S_im` and the invalid-pixel count of response `(f, i, j)` as linear combinations
+/// of the patch's pixels and valid bits, with the given values.
+fn patch_sums(
+    bank: &IrisCode,
+    pixels: &[PixelWires],
+    (f, i, j): (usize, usize, usize),
+    [v_re, v_im, v_bad]: [Option<Fr>; 3],
+) -> (Wire, Wire, Wire) {
+    let k = &bank.filters[f];
+    let (mut re, mut im, mut invalid) = (Vec::new(), Vec::new(), Vec::new());
+    bank.for_each_tap(f, i, j, |xi, ki| {
+        re.push((fr_from_i64(k.re[ki]), &pixels[xi].pixel));
+        im.push((fr_from_i64(k.im[ki]), &pixels[xi].pixel));
+        invalid.push((-Fr::one(), &pixels[xi].valid));
+    });
+    let taps = invalid.len() as i64;
+    (
+        Wire::linear_with_value(re, Fr::from(0u64), v_re),
+        Wire::linear_with_value(im, Fr::from(0u64), v_im),
+        Wire::linear_with_value(invalid, fr_from_i64(taps), v_bad),
+    )
 }
 
 /// Code bit of one part: returns `[s > 0]` and `s` re-expressed over the decomposition bits.

@@ -36,6 +36,13 @@ impl Wire {
         Self { lc: LinearCombination::zero(), value: Some(Fr::zero()) }
     }
 
+    /// While [`rows::record`] runs: a free linear combination whose value the caller already
+    /// has (an accumulator from the inference trace), without listing its terms. Returns
+    /// `None` outside recording, where the combination itself must be built.
+    pub fn recorded(value: Option<Fr>) -> Option<Wire> {
+        rows::recording().then(|| Wire { lc: placeholder(), value })
+    }
+
     /// A new private witness variable. No constraint is added: the caller must constrain it.
     pub fn witness(cs: &ConstraintSystemRef<Fr>, value: Option<Fr>) -> SynResult<Self> {
         let v = cs.new_witness_variable(|| value.ok_or(SynthesisError::AssignmentMissing))?;
