@@ -115,6 +115,10 @@ impl ZkidProver {
             Some(hex) => ProvingKeyFile::from_bytes_pinned(key, &zkid_prover::keys::parse_sha256_hex(hex)?)?,
             None => ProvingKeyFile::from_bytes(key)?,
         };
+        Self::with_key(model, key, budget)
+    }
+
+    fn with_key(model: &ZkidModel, key: ProvingKeyFile, budget: MemoryBudget) -> Result<Self, ZkidError> {
         Ok(Self { inner: DeviceProver::with_memory_budget(model.inner.clone(), key, budget)? })
     }
 }
@@ -137,7 +141,9 @@ impl ZkidProver {
         guard("ZkidProver.new", || Self::load(&model, &proving_key, expected_sha256.as_deref(), memory_budget))
     }
 
-    /// Like [`ZkidProver::new`], reading the proving key from a file.
+    /// Like [`ZkidProver::new`], reading the proving key from a file. The file streams in
+    /// while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
+    /// key: prefer this for keys an app ships as files.
     #[uniffi::constructor(default(expected_sha256 = None, memory_budget = None))]
     pub fn from_path(
         model: Arc<ZkidModel>,
@@ -150,10 +156,13 @@ impl ZkidProver {
             let budget = memory_budget.map_or(MemoryBudget::DEFAULT, MemoryBudget::from_bytes);
             // Refused before reading a key too large to load.
             if let Ok(meta) = std::fs::metadata(file) {
-                budget.check_bytes("loading the proving key", zkid_prover::budget::key_load_estimate(meta.len()))?;
+                budget.check_bytes("loading the proving key", zkid_prover::budget::key_stream_estimate(meta.len()))?;
             }
-            let bytes = std::fs::read(file).map_err(zkid_prover::ProverError::from)?;
-            Self::load(&model, &bytes, expected_sha256.as_deref(), memory_budget)
+            let key = match expected_sha256.as_deref() {
+                Some(hex) => ProvingKeyFile::load_pinned(file, &zkid_prover::keys::parse_sha256_hex(hex)?)?,
+                None => ProvingKeyFile::load(file)?,
+            };
+            Self::with_key(&model, key, budget)
         })
     }
 

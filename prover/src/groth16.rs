@@ -98,18 +98,18 @@ impl ProvePhase {
     }
 
     /// Typical share of the total proving time (the weights sum to 1), measured with
-    /// `zkid bench` on 0.5M–1.3M-constraint statements: what a progress bar advances by when
-    /// the phase ends.
+    /// `zkid bench` on the matrix-free prover for 0.5M–1.3M-constraint statements (face
+    /// match, synthetic 1M, iris enroll): what a progress bar advances by when the phase ends.
     pub fn weight(self) -> f32 {
         match self {
-            ProvePhase::Synthesis => 0.15,
-            ProvePhase::RowEvaluation => 0.05,
-            ProvePhase::WitnessMap => 0.20,
-            ProvePhase::MsmH => 0.35,
-            ProvePhase::MsmL => 0.10,
-            ProvePhase::MsmA => 0.05,
-            ProvePhase::MsmBG1 => 0.04,
-            ProvePhase::MsmBG2 => 0.06,
+            ProvePhase::Synthesis => 0.10,
+            ProvePhase::RowEvaluation => 0.01,
+            ProvePhase::WitnessMap => 0.24,
+            ProvePhase::MsmH => 0.50,
+            ProvePhase::MsmL => 0.04,
+            ProvePhase::MsmA => 0.04,
+            ProvePhase::MsmBG1 => 0.03,
+            ProvePhase::MsmBG2 => 0.04,
         }
     }
 

@@ -29,6 +29,7 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate
 use rayon::prelude::*;
 
 use crate::error::{ProverError, Result};
+use crate::key_stream::{ByteSource, Limited, SourceReader};
 
 /// Bytes of one base-field element.
 const FQ: usize = 32;
@@ -120,74 +121,65 @@ pub(crate) fn write<W: Write>(pk: &ArkProvingKey, mut w: W) -> Result<()> {
     Ok(())
 }
 
-/// Reads the bytes left of a payload, section by section.
-struct Reader<'a> {
-    rest: &'a [u8],
+/// `n` bytes of `src`, or a key-format error naming `what` ends early.
+fn take<'s>(src: &'s mut Limited<'_>, n: usize, what: &str) -> Result<&'s [u8]> {
+    let left = src.remaining();
+    src.take(n)?
+        .ok_or_else(|| ProverError::KeyFormat(format!("proving key ends inside {what}: {n} bytes needed, {left} left")))
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
-        if self.rest.len() < n {
-            return Err(ProverError::KeyFormat(format!(
-                "proving key ends inside {what}: {n} bytes needed, {} left",
-                self.rest.len()
-            )));
-        }
-        let (head, tail) = self.rest.split_at(n);
-        self.rest = tail;
-        Ok(head)
+/// A `u64` count followed by that many `size`-byte points, decoded in parallel block by
+/// block as the bytes arrive (a whole section at once from a slice, a chunk at a time from
+/// a streamed file).
+fn points<P: Send>(src: &mut Limited<'_>, size: usize, what: &str, decode: fn(&[u8]) -> P) -> Result<Vec<P>> {
+    let mut count = [0u8; 8];
+    count.copy_from_slice(take(src, 8, what)?);
+    let count = u64::from_le_bytes(count);
+    // A forged count cannot overflow or allocate: compare in u64 against what is left.
+    if count.saturating_mul(size as u64) > src.remaining() {
+        return Err(ProverError::KeyFormat(format!(
+            "{what} claims {count} points, more than the {} bytes left hold",
+            src.remaining()
+        )));
     }
-
-    /// A `u64` count followed by that many `size`-byte points.
-    fn section(&mut self, size: usize, what: &str) -> Result<&'a [u8]> {
-        let mut count = [0u8; 8];
-        count.copy_from_slice(self.take(8, what)?);
-        let count = u64::from_le_bytes(count);
-        // A forged count cannot overflow: compare in u64 against what is left.
-        if count.saturating_mul(size as u64) > self.rest.len() as u64 {
-            return Err(ProverError::KeyFormat(format!(
-                "{what} claims {count} points, more than the {} bytes left hold",
-                self.rest.len()
-            )));
-        }
-        self.take(count as usize * size, what)
+    let count = count as usize;
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let block = (src.contiguous()? / size).clamp(1, count - out.len());
+        out.par_extend(take(src, block * size, what)?.par_chunks_exact(size).map(decode));
     }
-}
-
-fn g1_points(bytes: &[u8]) -> Vec<G1Affine> {
-    bytes.par_chunks_exact(G1).map(g1_from).collect()
+    Ok(out)
 }
 
 /// Reads a payload written by [`write`] (the verifying key is read unchecked too: the
 /// file's digest covers it, and verification uses the separately validated verifying-key
 /// file).
-pub(crate) fn read(bytes: &[u8]) -> Result<ArkProvingKey> {
-    let mut rest = bytes;
-    let vk = ark_groth16::VerifyingKey::<Bn254>::deserialize_with_mode(&mut rest, Compress::No, Validate::No)
+pub(crate) fn read(src: &mut Limited<'_>) -> Result<ArkProvingKey> {
+    let vk = ark_groth16::VerifyingKey::<Bn254>::deserialize_with_mode(SourceReader(src), Compress::No, Validate::No)
         .map_err(|e| ProverError::KeyFormat(e.to_string()))?;
-    let mut r = Reader { rest };
-    let beta_g1 = g1_from(r.take(G1, "beta_g1")?);
-    let delta_g1 = g1_from(r.take(G1, "delta_g1")?);
-    let a = r.section(G1, "the A query")?;
-    let b1 = r.section(G1, "the B query (G1)")?;
-    let b2 = r.section(G2, "the B query (G2)")?;
-    let h = r.section(G1, "the H query")?;
-    let l = r.section(G1, "the L query")?;
-    if !r.rest.is_empty() {
-        return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", r.rest.len())));
+    let beta_g1 = g1_from(take(src, G1, "beta_g1")?);
+    let delta_g1 = g1_from(take(src, G1, "delta_g1")?);
+    let a_query = points(src, G1, "the A query", g1_from)?;
+    let b_g1_query = points(src, G1, "the B query (G1)", g1_from)?;
+    let b_g2_query = points(src, G2, "the B query (G2)", g2_from)?;
+    let h_query = points(src, G1, "the H query", g1_from)?;
+    let l_query = points(src, G1, "the L query", g1_from)?;
+    if src.remaining() > 0 {
+        return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", src.remaining())));
     }
-    let ((a_query, b_g1_query), (b_g2_query, (h_query, l_query))) = rayon::join(
-        || (g1_points(a), g1_points(b1)),
-        || (b2.par_chunks_exact(G2).map(g2_from).collect(), rayon::join(|| g1_points(h), || g1_points(l))),
-    );
     Ok(ArkProvingKey { vk, beta_g1, delta_g1, a_query, b_g1_query, b_g2_query, h_query, l_query })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::key_stream::SliceSource;
     use ark_std::UniformRand;
     use rand::SeedableRng;
+
+    fn read_slice(bytes: &[u8]) -> Result<ArkProvingKey> {
+        read(&mut Limited::new(&mut SliceSource::new(bytes), bytes.len() as u64))
+    }
 
     fn sample(n: usize) -> ArkProvingKey {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
@@ -219,7 +211,7 @@ mod tests {
         let mut bytes = Vec::new();
         write(&pk, &mut bytes).unwrap();
         assert_eq!(bytes.len(), len(&pk));
-        assert_eq!(read(&bytes).unwrap(), pk);
+        assert_eq!(read_slice(&bytes).unwrap(), pk);
     }
 
     #[test]
@@ -228,11 +220,11 @@ mod tests {
         let mut bytes = Vec::new();
         write(&pk, &mut bytes).unwrap();
         for cut in [0, 10, bytes.len() / 2, bytes.len() - 1] {
-            assert!(matches!(read(&bytes[..cut]), Err(ProverError::KeyFormat(_))), "cut at {cut}");
+            assert!(matches!(read_slice(&bytes[..cut]), Err(ProverError::KeyFormat(_))), "cut at {cut}");
         }
         let mut long = bytes.clone();
         long.push(0);
-        assert!(matches!(read(&long), Err(ProverError::KeyFormat(m)) if m.contains("unread")));
+        assert!(matches!(read_slice(&long), Err(ProverError::KeyFormat(m)) if m.contains("unread")));
     }
 
     #[test]
@@ -242,6 +234,6 @@ mod tests {
         write(&pk, &mut bytes).unwrap();
         let at = pk.vk.serialized_size(Compress::No) + 2 * G1;
         bytes[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(matches!(read(&bytes), Err(ProverError::KeyFormat(m)) if m.contains("claims")));
+        assert!(matches!(read_slice(&bytes), Err(ProverError::KeyFormat(m)) if m.contains("claims")));
     }
 }

@@ -32,6 +32,8 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
 
 use ark_bn254::Bn254;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
@@ -40,6 +42,8 @@ use zkid_core::ModelDigest;
 
 use crate::error::{KeyKind, ProverError, Result};
 use crate::key_layout;
+pub use crate::key_stream::STREAM_BYTES;
+use crate::key_stream::{self, ByteSource, Digester, Limited, SliceSource, StreamSource};
 
 /// Key file format version this build writes and reads.
 pub const KEY_FORMAT_VERSION: u16 = 2;
@@ -200,7 +204,7 @@ pub trait KeyPayload: sealed::Sealed + Sized + Send {
     #[doc(hidden)]
     fn write_payload<W: Write>(&self, w: W) -> Result<()>;
     #[doc(hidden)]
-    fn read_payload(bytes: &[u8]) -> Result<Self>;
+    fn read_payload(src: &mut Limited<'_>) -> Result<Self>;
 }
 
 fn key_format(e: impl std::fmt::Display) -> ProverError {
@@ -218,9 +222,9 @@ impl KeyPayload for ProvingKey {
     fn write_payload<W: Write>(&self, w: W) -> Result<()> {
         key_layout::write(&self.0, w)
     }
-    fn read_payload(bytes: &[u8]) -> Result<Self> {
+    fn read_payload(src: &mut Limited<'_>) -> Result<Self> {
         // Unchecked on purpose (see module docs): integrity comes from the SHA-256.
-        key_layout::read(bytes).map(Self)
+        key_layout::read(src).map(Self)
     }
 }
 
@@ -235,7 +239,11 @@ impl KeyPayload for VerifyingKey {
     fn write_payload<W: Write>(&self, w: W) -> Result<()> {
         self.0.serialize_uncompressed(w).map_err(serialize_error)
     }
-    fn read_payload(mut bytes: &[u8]) -> Result<Self> {
+    fn read_payload(src: &mut Limited<'_>) -> Result<Self> {
+        // Small: read whole. The container has checked that the file holds the payload.
+        let len = usize::try_from(src.remaining()).map_err(key_format)?;
+        let whole = src.take(len)?.ok_or_else(|| ProverError::KeyFormat("verifying key payload ends early".into()))?;
+        let mut bytes: &[u8] = whole;
         // Checked: the verifying key is what soundness rests on.
         let vk = ark_groth16::VerifyingKey::<Bn254>::deserialize_with_mode(&mut bytes, Compress::No, Validate::Yes)
             .map_err(key_format)?;
@@ -254,6 +262,12 @@ fn serialize_error(e: ark_serialize::SerializationError) -> ProverError {
         ark_serialize::SerializationError::IoError(io) => ProverError::Io(io),
         other => ProverError::KeyFormat(other.to_string()),
     }
+}
+
+/// A key file's header and its payload's length, read before the payload.
+struct Head {
+    header: KeyHeader,
+    payload_len: u64,
 }
 
 /// A key with its header, as stored in a key file.
@@ -365,14 +379,17 @@ impl<K: KeyPayload> KeyFile<K> {
         Self::decode(bytes, Some(expected_sha256))
     }
 
-    /// Reads and checks the key file at `path` (see [`KeyFile::from_bytes`]).
+    /// Reads and checks the key file at `path` (see [`KeyFile::from_bytes`]), streaming:
+    /// a reader thread reads and hashes the file in chunks while they decode, so the file's
+    /// bytes are never all in memory (at most [`STREAM_BYTES`] besides the key).
     pub fn load(path: &Path) -> Result<Self> {
-        Self::from_bytes(&std::fs::read(path)?)
+        Self::stream(path, None, key_stream::CHUNK)
     }
 
-    /// Reads the key file at `path`, refusing it unless its SHA-256 is `expected_sha256`.
+    /// Reads the key file at `path` like [`KeyFile::load`], refusing it unless its SHA-256
+    /// is `expected_sha256`.
     pub fn load_pinned(path: &Path, expected_sha256: &[u8; 32]) -> Result<Self> {
-        Self::from_bytes_pinned(&std::fs::read(path)?, expected_sha256)
+        Self::stream(path, Some(expected_sha256), key_stream::CHUNK)
     }
 
     /// Refuses the key unless it was made for `model` and `statement_id`.
@@ -393,76 +410,104 @@ impl<K: KeyPayload> KeyFile<K> {
     }
 
     fn decode(bytes: &[u8], pin: Option<&[u8; 32]>) -> Result<Self> {
-        let truncated = |needed: usize| ProverError::KeyTruncated { needed: needed as u64, found: bytes.len() as u64 };
+        let mut src = SliceSource::new(bytes);
+        let head = Self::read_head(&mut src)?;
+        // The digest and the decoding run side by side (two cores: a large proving key loads
+        // in about the time of its SHA-256); a digest failure wins over whatever the
+        // decoder made of the bytes.
+        let check_digest = || {
+            let mut digester = Digester::new(bytes.len() as u64);
+            digester.update(bytes);
+            digester.finish(pin)
+        };
+        let (digest, key) =
+            rayon::join(check_digest, || K::read_payload(&mut Limited::new(&mut src, head.payload_len)));
+        digest?;
+        Self::finish(head, key?)
+    }
+
+    /// [`KeyFile::load`] in `chunk`-byte reads: the file streams through [`key_stream::read_and_hash`] on its own
+    /// thread while this one decodes. The checks and their order are [`KeyFile::decode`]'s.
+    pub(crate) fn stream(path: &Path, pin: Option<&[u8; 32]>, chunk: usize) -> Result<Self> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        let stop = AtomicBool::new(false);
+        let (chunk_tx, chunk_rx) = sync_channel(key_stream::CHUNKS_IN_FLIGHT);
+        let (recycle_tx, recycle_rx) = sync_channel(key_stream::CHUNKS_IN_FLIGHT);
+        std::thread::scope(|scope| {
+            let reader = std::thread::Builder::new()
+                .name("zkid-key-reader".into())
+                .spawn_scoped(scope, || key_stream::read_and_hash(file, len, chunk, chunk_tx, recycle_rx, &stop))?;
+            let mut src = StreamSource::new(chunk_rx, recycle_tx, len);
+            let decoded = Self::read_head(&mut src).map(|head| {
+                let key = K::read_payload(&mut Limited::new(&mut src, head.payload_len));
+                (head, key)
+            });
+            if decoded.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            // Ends the reader's hand-offs; it hashes the rest of the file on its own.
+            drop(src);
+            // The reader does not panic; if it did, that is a bug to surface, not a key error.
+            let digest = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let (head, key) = decoded?;
+            digest?.finish(pin)?;
+            Self::finish(head, key?)
+        })
+    }
+
+    /// The container fields before the payload: magic, version, digests, statement id and
+    /// payload length, checked against the file's length (truncation, trailing bytes).
+    fn read_head(src: &mut dyn ByteSource) -> Result<Head> {
+        let total = src.remaining();
+        let truncated = |needed: usize| ProverError::KeyTruncated { needed: needed as u64, found: total };
         let magic = Self::magic();
-        let prefix = bytes.len().min(magic.len());
-        if bytes[..prefix] != magic[..prefix] {
+        let prefix = usize::try_from(total).map_or(magic.len(), |t| t.min(magic.len()));
+        if src.take(prefix)? != Some(&magic[..prefix]) {
             return Err(ProverError::KeyBadMagic { expected: K::KIND });
         }
-        if bytes.len() < FIXED_HEADER {
-            return Err(truncated(FIXED_HEADER));
-        }
-        let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+        let mut fixed = [0u8; FIXED_HEADER - 8];
+        fixed.copy_from_slice(src.take(FIXED_HEADER - 8)?.ok_or_else(|| truncated(FIXED_HEADER))?);
+        let version = u16::from_le_bytes([fixed[0], fixed[1]]);
         if version != KEY_FORMAT_VERSION {
             return Err(ProverError::KeyUnsupportedVersion { found: version, supported: KEY_FORMAT_VERSION });
         }
         let mut model_digest = [0u8; 32];
-        model_digest.copy_from_slice(&bytes[10..42]);
+        model_digest.copy_from_slice(&fixed[2..34]);
         let mut vk_digest = [0u8; 32];
-        vk_digest.copy_from_slice(&bytes[42..74]);
-        let id_len = usize::from(u16::from_le_bytes([bytes[74], bytes[75]]));
+        vk_digest.copy_from_slice(&fixed[34..66]);
+        let id_len = usize::from(u16::from_le_bytes([fixed[66], fixed[67]]));
         if id_len > MAX_STATEMENT_ID_LEN {
             return Err(ProverError::KeyFormat(format!("statement id length {id_len} exceeds {MAX_STATEMENT_ID_LEN}")));
         }
-        let len_at = FIXED_HEADER + id_len;
-        let payload_at = len_at + 8;
-        if bytes.len() < payload_at {
+        let payload_at = FIXED_HEADER + id_len + 8;
+        if total < payload_at as u64 {
             return Err(truncated(payload_at + DIGEST_LEN));
         }
-        let statement_id = std::str::from_utf8(&bytes[FIXED_HEADER..len_at])
+        let id = src.take(id_len)?.ok_or_else(|| truncated(payload_at + DIGEST_LEN))?;
+        let statement_id = std::str::from_utf8(id)
             .map_err(|_| ProverError::KeyFormat("statement id is not UTF-8".into()))?
             .to_string();
         let mut len_bytes = [0u8; 8];
-        len_bytes.copy_from_slice(&bytes[len_at..payload_at]);
+        len_bytes.copy_from_slice(src.take(8)?.ok_or_else(|| truncated(payload_at + DIGEST_LEN))?);
         let payload_len = u64::from_le_bytes(len_bytes);
         // Computed in u64 so a forged length cannot overflow.
         let needed = (payload_at as u64).saturating_add(payload_len).saturating_add(DIGEST_LEN as u64);
-        if (bytes.len() as u64) < needed {
-            return Err(ProverError::KeyTruncated { needed, found: bytes.len() as u64 });
+        if total < needed {
+            return Err(ProverError::KeyTruncated { needed, found: total });
         }
-        if (bytes.len() as u64) > needed {
-            return Err(ProverError::KeyFormat(format!(
-                "{} trailing bytes after the digest",
-                bytes.len() as u64 - needed
-            )));
+        if total > needed {
+            return Err(ProverError::KeyFormat(format!("{} trailing bytes after the digest", total - needed)));
         }
-        // `needed == bytes.len()`, so this fits in usize.
-        let digest_at = bytes.len() - DIGEST_LEN;
+        let header = KeyHeader { model_digest: ModelDigest(model_digest), statement_id, vk_digest };
+        Ok(Head { header, payload_len })
+    }
 
-        // The digest and the decoding run side by side (two cores: a large proving key loads
-        // in about the time of its SHA-256); a digest failure wins over whatever the
-        // decoder made of the bytes.
-        let check_digest = || -> Result<()> {
-            let mut ctx = Context::new(&SHA256);
-            ctx.update(&bytes[..digest_at]);
-            if ctx.clone().finish().as_ref() != &bytes[digest_at..] {
-                return Err(ProverError::KeyDigestMismatch);
-            }
-            if let Some(expected) = pin {
-                ctx.update(&bytes[digest_at..]);
-                let whole = ctx.finish();
-                if whole.as_ref() != expected {
-                    return Err(ProverError::KeyPinMismatch { expected: hex(expected), found: hex(whole.as_ref()) });
-                }
-            }
-            Ok(())
-        };
-        let (digest, key) = rayon::join(check_digest, || K::read_payload(&bytes[payload_at..digest_at]));
-        digest?;
-        let key = key?;
-        if key.vk_digest() != vk_digest {
+    /// Checks the decoded key against the header's verifying-key digest.
+    fn finish(head: Head, key: K) -> Result<Self> {
+        if key.vk_digest() != head.header.vk_digest {
             return Err(ProverError::KeyFormat("header's verifying-key digest does not match the key".into()));
         }
-        Ok(Self { header: KeyHeader { model_digest: ModelDigest(model_digest), statement_id, vk_digest }, key })
+        Ok(Self { header: head.header, key })
     }
 }

@@ -45,6 +45,7 @@ mod fft;
 pub mod groth16;
 pub mod json;
 mod key_layout;
+mod key_stream;
 pub mod keys;
 /// Multi-scalar multiplication for the prover: batch-affine Pippenger, partitioned by scalar size.
 pub mod msm;

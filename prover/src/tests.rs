@@ -464,6 +464,12 @@ fn key_files_round_trip() {
     let saved = pk_file.save(&path).unwrap();
     assert_eq!(saved, pin);
     assert_eq!(ProvingKeyFile::load_pinned(&path, &pin).unwrap(), pk_file);
+    // Streamed in reads that split every field and point, and in one read.
+    for chunk in [1, 5, 63, 64, 65, 4096, bytes.len(), 1 << 22] {
+        assert_eq!(ProvingKeyFile::stream(&path, Some(&pin), chunk).unwrap(), pk_file, "{chunk}-byte reads");
+    }
+    vk_file.save(&path).unwrap();
+    assert_eq!(VerifyingKeyFile::load(&path).unwrap(), vk_file);
     std::fs::remove_dir_all(&dir).unwrap();
 
     // A proof made with the reloaded key verifies with the reloaded verifying key.
@@ -539,14 +545,33 @@ fn corrupt_key_files_give_typed_errors() {
         ("vk digest in header forged", reseal(with(&|b| b[50] ^= 1)), format),
         ("resealed garbage payload", reseal(with(&|b| b[payload_at + 8..payload_at + 40].fill(0xff))), format),
     ];
-    for (name, bytes, check) in cases {
-        match ProvingKeyFile::from_bytes(&bytes) {
+    for (name, bytes, check) in &cases {
+        match ProvingKeyFile::from_bytes(bytes) {
             Ok(_) => panic!("{name}: accepted"),
             Err(e) => assert!(check(&e), "{name}: unexpected error {e:?}"),
         }
     }
     let err = ProvingKeyFile::from_bytes_pinned(&good, &[0u8; 32]).unwrap_err();
     assert!(pin(&err), "{err:?}");
+
+    // Loading a file streams it through a reader thread: the same error as from memory,
+    // whatever the read size (1 byte splits every field and point across reads).
+    let dir = std::env::temp_dir().join(format!("zkid-prover-bad-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pk.bin");
+    for (name, bytes, _) in &cases {
+        std::fs::write(&path, bytes).unwrap();
+        let want = format!("{:?}", ProvingKeyFile::from_bytes(bytes).unwrap_err());
+        for chunk in [1, 7, 64, 1 << 22] {
+            let got = ProvingKeyFile::stream(&path, None, chunk).map(|_| ()).unwrap_err();
+            assert_eq!(format!("{got:?}"), want, "{name}, {chunk}-byte reads");
+        }
+    }
+    std::fs::write(&path, &good).unwrap();
+    assert!(pin(&ProvingKeyFile::load_pinned(&path, &[0u8; 32]).unwrap_err()));
+    let missing = ProvingKeyFile::load(&dir.join("missing.bin")).unwrap_err();
+    assert!(matches!(missing, ProverError::Io(_)), "{missing:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
 
     // The verifying key is fully validated: a resealed point off the curve is refused.
     let mut bad_vk = vk_good.clone();

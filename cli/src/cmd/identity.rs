@@ -5,7 +5,7 @@
 //! platform keystore key on phones, a 32-byte file here — and `match` unseals them.
 
 use super::keydir::{AtomicFiles, PROVING_KEY, load_model, load_proving_key, read_manifest};
-use super::memory::{self, MemoryArgs};
+use super::memory::{self, EstimateJson, MemoryArgs};
 use super::prove::parse_nonce_arg;
 use super::read_input;
 use crate::{BadInput, ui};
@@ -172,19 +172,24 @@ struct EnrollJson {
     prove_ms: f64,
     proof_json_bytes: usize,
     valid_template_bits: Option<usize>,
+    memory_estimate: EstimateJson,
 }
 
 /// Loads the proving key (refused if it, or proving with it, would not fit `memory`) and
 /// checks it belongs to `model`.
-fn check_key(model: &LoadedModel, keys: &Path, memory: &MemoryArgs) -> Result<zkid_prover::ProvingKeyFile> {
+fn check_key(
+    model: &LoadedModel,
+    keys: &Path,
+    memory: &MemoryArgs,
+) -> Result<(zkid_prover::ProvingKeyFile, EstimateJson)> {
     let budget = memory.budget()?;
     let manifest = read_manifest(keys)?;
     memory::check_key_file(&keys.join(PROVING_KEY), budget)?;
     let pk = load_proving_key(keys, manifest.as_ref())?;
     pk.check_for(&model.digest, &pk.header.statement_id)
         .with_context(|| BadInput(format!("the keys in {} do not belong to this model", keys.display())))?;
-    memory::check_prove(&pk, budget)?;
-    Ok(pk)
+    let estimate = memory::check_prove(&pk, budget)?;
+    Ok((pk, EstimateJson::new(budget, &estimate, None)))
 }
 
 /// Runs `zkid enroll`.
@@ -192,7 +197,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     let a = &args.session;
     let (nonce, _) = nonce_of(&a.nonce)?;
     let model = load_model(&a.model)?;
-    let pk = check_key(&model, &a.keys, &a.memory)?;
+    let (pk, memory_estimate) = check_key(&model, &a.keys, &a.memory)?;
     let x = load_capture(&model, &a.capture)?;
     let (key, new_key) = sealing_key(&a.sealing_key, true)?;
     let mut progress = ui::ProveProgress::new(a.json);
@@ -227,6 +232,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
             prove_ms: ui::millis(t.total),
             proof_json_bytes: text.len(),
             valid_template_bits: valid_bits,
+            memory_estimate,
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -276,6 +282,7 @@ struct MatchJson {
     l2: Option<u64>,
     constraints: usize,
     prove_ms: f64,
+    memory_estimate: EstimateJson,
 }
 
 /// The statement's integer threshold for `--tau` (iris: `round(τ·2^16)`).
@@ -289,7 +296,7 @@ pub fn run_match(args: &MatchArgs) -> Result<()> {
     let (nonce, _) = nonce_of(&a.nonce)?;
     let model = load_model(&a.model)?;
     let tau = tau_units(&model, args.tau)?;
-    let pk = check_key(&model, &a.keys, &a.memory)?;
+    let (pk, memory_estimate) = check_key(&model, &a.keys, &a.memory)?;
     let x = load_capture(&model, &a.capture)?;
     let (key, _) = sealing_key(&a.sealing_key, false)?;
     let blob = read_input(&a.enrollment, "enrollment")?;
@@ -321,6 +328,7 @@ pub fn run_match(args: &MatchArgs) -> Result<()> {
             l2: proved.distance.l2,
             constraints: proved.report.shape.num_constraints,
             prove_ms: ui::millis(t.total),
+            memory_estimate,
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());

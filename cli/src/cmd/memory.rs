@@ -95,7 +95,7 @@ pub fn check_key_file(path: &Path, budget: MemoryBudget) -> Result<()> {
     // An unreadable file is reported by the load that follows, with its own message.
     let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
     budget
-        .check_bytes("loading the proving key", budget::key_load_estimate(meta.len()))
+        .check_bytes("loading the proving key", budget::key_stream_estimate(meta.len()))
         .with_context(|| format!("refusing to load proving key {}", path.display()))
 }
 
