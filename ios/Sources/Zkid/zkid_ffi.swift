@@ -928,7 +928,9 @@ public convenience init(model: ZkidModel, provingKey: Data, expectedSha256: Stri
 
     
     /**
-     * Like [`ZkidProver::new`], reading the proving key from a file.
+     * Like [`ZkidProver::new`], reading the proving key from a file. The file streams in
+     * while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
+     * key: prefer this for keys an app ships as files.
      */
 public static func fromPath(model: ZkidModel, path: String, expectedSha256: String? = nil, memoryBudget: UInt64? = nil)throws  -> ZkidProver  {
     return try  FfiConverterTypeZkidProver_lift(try rustCallWithError(FfiConverterTypeZkidError_lift) {
@@ -2425,7 +2427,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkid_ffi_checksum_constructor_zkidmodel_from_path() != 18098) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 56106) {
+    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 12280) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 16357) {

@@ -996,7 +996,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidmodel_from_path() and 0xFFFF) != 18098) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() and 0xFFFF) != 56106) {
+    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() and 0xFFFF) != 12280) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() and 0xFFFF) != 16357) {
@@ -2088,7 +2088,9 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
     companion object {
         
     /**
-     * Like [`ZkidProver::new`], reading the proving key from a file.
+     * Like [`ZkidProver::new`], reading the proving key from a file. The file streams in
+     * while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
+     * key: prefer this for keys an app ships as files.
      */
     @Throws(ZkidException::class) fun `fromPath`(`model`: ZkidModel, `path`: kotlin.String, `expectedSha256`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null): ZkidProver {
             return FfiConverterTypeZkidProver.lift(
