@@ -19,7 +19,7 @@
 //! 357) on full rows — plus 9 per pixel (589,824 for the 128 × 512 image).
 
 use crate::field::{Fr, fr_from_i64, pow2};
-use crate::gadgets::bits::{alloc_bounded, bits_for, decompose, is_nonneg, is_zero};
+use crate::gadgets::bits::{alloc_bounded, bits_for, is_nonneg, is_zero, nonneg_split};
 use crate::wire::{SynResult, Wire};
 use ark_ff::One;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
@@ -126,12 +126,11 @@ fn patch_sums(
     )
 }
 
-/// Code bit of one part: returns `[s > 0]` and `s` re-expressed over the decomposition bits.
+/// Code bit of one part: returns `[s > 0]` and `s` re-expressed over the sign test's new
+/// variables (`[s − 1 >= 0]` with `|s − 1| <= 2^k`).
 fn positive_bit(cs: &ConstraintSystemRef<Fr>, s: &Wire, k: u32) -> SynResult<(Wire, Wire)> {
-    let offset = pow2(k) - Fr::one();
-    let bits = decompose(cs, &s.add_const(offset), k + 1)?;
-    let compact = Wire::linear(bits.iter().enumerate().map(|(e, b)| (pow2(e as u32), b.clone()))).add_const(-offset);
-    Ok((compact, bits[k as usize].clone()))
+    let (bit, compact) = nonneg_split(cs, &s.add_const(-Fr::one()), k)?;
+    Ok((compact.add_const(Fr::one()), bit))
 }
 
 /// Code bits and the shared mask bit of one response; `limit` is the allowed minus the

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod field;
 pub mod gadgets;
 pub mod iris;
+pub mod lookup;
 pub mod model;
 pub mod poseidon;
 pub mod r1cs;

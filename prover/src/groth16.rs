@@ -46,8 +46,8 @@ use crate::proof::Proof;
 use crate::reduction::{self, CircomReduction};
 use zkid_circuits::rows::{self, RecordableCircuit};
 
-type Domain = GeneralEvaluationDomain<Fr>;
-type CircomGroth16 = Groth16<Bn254, CircomReduction>;
+pub(crate) type Domain = GeneralEvaluationDomain<Fr>;
+pub(crate) type CircomGroth16 = Groth16<Bn254, CircomReduction>;
 
 /// A phase of proof generation, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -257,7 +257,7 @@ pub struct ProveReport {
 }
 
 /// Runs `f` as `phase`: notifies the observer and records the elapsed time.
-fn timed<T>(
+pub(crate) fn timed<T>(
     phase: ProvePhase,
     observer: &mut dyn ProveObserver,
     timings: &mut ProveTimings,
@@ -286,9 +286,9 @@ fn non_r1cs_predicate(cs: &ConstraintSystemRef<Fr>) -> Option<String> {
 
 /// Wraps a circuit so that key generation refuses non-R1CS predicates (arkworks' generator
 /// synthesizes internally, so the check has to ride along inside the synthesizer).
-struct R1csOnly<'a, C> {
-    inner: C,
-    rejected: &'a RefCell<Option<String>>,
+pub(crate) struct R1csOnly<'a, C> {
+    pub(crate) inner: C,
+    pub(crate) rejected: &'a RefCell<Option<String>>,
 }
 
 impl<C: ConstraintSynthesizer<Fr>> ConstraintSynthesizer<Fr> for R1csOnly<'_, C> {
@@ -426,7 +426,7 @@ where
 }
 
 /// The key was made for as many public inputs as the circuit has.
-fn check_instances(pk: &ProvingKey, shape: &CircuitShape) -> Result<()> {
+pub(crate) fn check_instances(pk: &ProvingKey, shape: &CircuitShape) -> Result<()> {
     let key_instances = pk.as_ark().vk.gamma_abc_g1.len();
     if key_instances != shape.num_instance_variables {
         return Err(ProverError::KeyCircuitMismatch(format!(
@@ -550,7 +550,7 @@ fn check_shapes(pk: &ProvingKey, num_constraints: usize, z: &[Fr]) -> Result<usi
 }
 
 #[allow(clippy::too_many_arguments)] // internal; the public wrappers have short signatures
-fn prove_evaluations_timed<R: RngCore + CryptoRng>(
+pub(crate) fn prove_evaluations_timed<R: RngCore + CryptoRng>(
     pk: &ProvingKey,
     a: Vec<Fr>,
     b: Vec<Fr>,

@@ -47,6 +47,7 @@ pub mod json;
 mod key_layout;
 mod key_stream;
 pub mod keys;
+pub mod lookup_groth16;
 /// Multi-scalar multiplication for the prover: batch-affine Pippenger, partitioned by scalar size.
 pub mod msm;
 pub mod proof;

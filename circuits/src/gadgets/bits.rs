@@ -1,6 +1,7 @@
 //! Bit decomposition, range checks, sign of a bounded integer, zero test.
 
 use crate::field::{Fr, fr_from_i64, fr_to_i128, pow2};
+use crate::lookup;
 use crate::wire::{SynResult, Wire, enforce};
 use ark_ff::{Field, One, Zero};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
@@ -41,7 +42,13 @@ pub fn decompose(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<Ve
 /// (one fewer than [`decompose`] of an existing wire): bits `1..n` are variables, bit 0 is
 /// the linear combination `x - Σ_{i>=1} b_i 2^i`, and all `n` are constrained boolean.
 /// A `value` of `2^n` or more makes the system unsatisfied.
+///
+/// In lookup mode ([`crate::lookup`]) widths of 3 bits and more are committed limbs instead:
+/// [`lookup::lookups_for`]`(n)` constraints.
 pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -> SynResult<Wire> {
+    if lookup::active() && lookup::lookups_for(n) < n {
+        return lookup::alloc_bounded(cs, value, n);
+    }
     if n == 0 || n > 63 {
         return Err(SynthesisError::Unsatisfiable);
     }
@@ -57,8 +64,12 @@ pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -
     Ok(x)
 }
 
-/// Enforces `0 <= x < 2^n`. Cost: `n + 1` constraints.
+/// Enforces `0 <= x < 2^n`. Cost: `n + 1` constraints; in lookup mode
+/// [`lookup::lookups_for`]`(n) + 1` when that is fewer.
 pub fn range_check(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<()> {
+    if lookup::active() && lookup::lookups_for(n) < n {
+        return lookup::range_check(cs, x, n);
+    }
     decompose(cs, x, n).map(|_| ())
 }
 
@@ -91,10 +102,20 @@ pub fn in_range(cs: &ConstraintSystemRef<Fr>, x: &Wire, lo: i64, hi: i64) -> Syn
 /// Returns the boolean `[x >= 0]` for an integer `x` with `-2^k <= x < 2^k`.
 ///
 /// Enforces the decomposition of `x + 2^k` into `k + 1` bits; the top bit is the result.
-/// Cost: `k + 2` constraints.
+/// Cost: `k + 2` constraints; in lookup mode `⌈k/8⌉ + 2` ([`lookup::sign_split`]).
 pub fn is_nonneg(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<Wire> {
+    Ok(nonneg_split(cs, x, k)?.0)
+}
+
+/// [`is_nonneg`] that also returns `x` re-expressed over the new variables (a short
+/// combination, for callers that use a long `x` again). Same cost.
+pub fn nonneg_split(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<(Wire, Wire)> {
+    if lookup::active() && k >= 2 {
+        return lookup::sign_split(cs, x, k);
+    }
     let bits = decompose(cs, &x.add_const(pow2(k)), k + 1)?;
-    Ok(bits[k as usize].clone())
+    let compact = Wire::linear(bits.iter().enumerate().map(|(e, b)| (pow2(e as u32), b.clone()))).add_const(-pow2(k));
+    Ok((bits[k as usize].clone(), compact))
 }
 
 /// Returns the boolean `[x == 0]`. Enforces `x * inv = 1 - z`, `x * z = 0` and

@@ -31,7 +31,8 @@ pub fn clamp(cs: &ConstraintSystemRef<Fr>, x: &Wire, lo: i64, hi: i64, bound: u6
     let (lo_f, hi_f) = (fr_from_i64(lo), fr_from_i64(hi));
     let span = (hi as i128 - lo as i128) as u128 + 1;
     let m = span.trailing_zeros();
-    let (ge, le) = if span.is_power_of_two() && m < k {
+    // With lookups two sign tests are cheaper than the shared bit decomposition.
+    let (ge, le) = if span.is_power_of_two() && m < k && !crate::lookup::active() {
         let bits = decompose(cs, &x.add_const(pow2(k) - lo_f), k + 1)?;
         let high = Wire::linear(bits[m as usize..k as usize].iter().map(|b| (Fr::one(), b.clone())));
         (bits[k as usize].clone(), is_zero(cs, &high)?)

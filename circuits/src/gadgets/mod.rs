@@ -13,7 +13,7 @@ pub mod max;
 pub mod requant;
 pub mod sign;
 
-pub use bits::{alloc_bounded, decompose, in_range, is_nonneg, is_zero, range_check};
+pub use bits::{alloc_bounded, decompose, in_range, is_nonneg, is_zero, nonneg_split, range_check};
 pub use clamp::clamp;
 pub use distance::l2_verdict;
 pub use hamming::{BitRows, ShiftCounts, TAU_ONE, hd_verdict, rotation_counts};
