@@ -27,7 +27,7 @@
 use crate::field::{Fr, pow2};
 use crate::rows::RecordableCircuit;
 use crate::wire::{SynResult, Wire, enforce};
-use ark_ff::{Field, One};
+use ark_ff::One;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use std::cell::RefCell;
 
@@ -267,17 +267,27 @@ fn finish(cs: &ConstraintSystemRef<Fr>, committer: Option<&mut dyn Committer>) -
     drop(values);
     let alpha = Wire::input(cs, challenge)?;
     let one = Wire::constant(Fr::one());
-    let mut sum = Vec::with_capacity(looked_up.len() + TABLE_SIZE);
-    for v in &looked_up {
-        let diff = alpha.sub(v);
-        let inv = Wire::witness(cs, diff.value.map(|d| d.inverse().unwrap_or_default()))?;
-        enforce(cs, &diff, &inv, &one)?;
+    // Every denominator `α − v` (lookups) and `α − t` (table), inverted in one batch.
+    let diffs: Vec<Wire> =
+        looked_up.iter().map(|v| alpha.sub(v)).chain((0..TABLE_SIZE).map(|t| alpha.add_const(-Fr::from(t as u64)))).collect();
+    let inverses = challenge.map(|_| {
+        let mut inv: Vec<Fr> = diffs.iter().map(|d| d.value.unwrap_or_default()).collect();
+        ark_ff::batch_inversion(&mut inv);
+        inv
+    });
+    let inverse = |i: usize| inverses.as_ref().map(|inv| inv[i]);
+    let mut sum = Vec::with_capacity(diffs.len());
+    // The inverse is the A side of its row: A is a G1-only query, so the full-width
+    // inverses stay out of the G2 MSM.
+    for (i, diff) in diffs[..looked_up.len()].iter().enumerate() {
+        let inv = Wire::witness(cs, inverse(i))?;
+        enforce(cs, &inv, diff, &one)?;
         sum.push((Fr::one(), inv));
     }
     for (t, m) in multiplicities.iter().enumerate() {
-        let diff = alpha.add_const(-Fr::from(t as u64));
-        let q = Wire::witness(cs, diff.value.zip(m.0.value).map(|(d, m)| m * d.inverse().unwrap_or_default()))?;
-        enforce(cs, &diff, &q, &m.0)?;
+        let i = looked_up.len() + t;
+        let q = Wire::witness(cs, inverse(i).zip(m.0.value).map(|(d, m)| m * d))?;
+        enforce(cs, &q, &diffs[i], &m.0)?;
         sum.push((-Fr::one(), q));
     }
     Wire::linear(sum).enforce_equal(&Wire::zero(), cs)

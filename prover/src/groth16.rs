@@ -256,6 +256,10 @@ pub struct ProveReport {
     pub shape: CircuitShape,
 }
 
+/// Why a lookup-mode key cannot prove through the matrix path (or with stock arkworks).
+pub(crate) const LOOKUP_NEEDS_RECORDED: &str =
+    "a lookup-mode key proves statement circuits only, with zkid's matrix-free prover (not the matrix or stock prover)";
+
 /// Runs `f` as `phase`: notifies the observer and records the elapsed time.
 pub(crate) fn timed<T>(
     phase: ProvePhase,
@@ -359,6 +363,9 @@ where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
 {
+    if pk.is_lookup() {
+        return Err(ProverError::InvalidInput(LOOKUP_NEEDS_RECORDED.into()));
+    }
     let start = Instant::now();
     let mut timings = ProveTimings::default();
 
@@ -396,6 +403,9 @@ where
     C: RecordableCircuit,
     R: RngCore + CryptoRng,
 {
+    if let Some(ck) = pk.commitment() {
+        return crate::lookup_groth16::prove_lookup(pk, ck, circuit, rng, observer);
+    }
     let start = Instant::now();
     let mut timings = ProveTimings::default();
     let rows = timed(ProvePhase::Synthesis, observer, &mut timings, || rows::record(circuit))??;
@@ -620,6 +630,9 @@ pub(crate) fn prove_evaluations_timed<R: RngCore + CryptoRng>(
 /// circuit's order). `Ok(false)` means the proof is invalid for these inputs; `Err` means
 /// the inputs are unusable (wrong count).
 pub fn verify(vk: &VerifyingKey, public_inputs: &[Fr], proof: &Proof) -> Result<bool> {
+    if vk.is_lookup() || proof.commitment().is_some() {
+        return crate::lookup_groth16::verify_lookup(vk, public_inputs, proof);
+    }
     let vk = vk.as_ark();
     let expected = vk.gamma_abc_g1.len().saturating_sub(1);
     if public_inputs.len() != expected || vk.gamma_abc_g1.is_empty() {

@@ -176,16 +176,21 @@ fn parse_json(text: &str) -> std::result::Result<Value, String> {
 }
 
 impl Proof {
-    /// The proof in snarkjs `proof.json` layout.
+    /// The proof in snarkjs `proof.json` layout (a lookup-mode proof adds its commitment
+    /// as `zkid_commitment`, which snarkjs cannot verify).
     pub fn to_snarkjs_json(&self) -> Value {
         let p = self.as_ark();
-        json!({
+        let mut v = json!({
             "pi_a": g1_to_json(&p.a),
             "pi_b": g2_to_json(&p.b),
             "pi_c": g1_to_json(&p.c),
             "protocol": "groth16",
             "curve": "bn128",
-        })
+        });
+        if let (Some(d), Some(obj)) = (self.commitment(), v.as_object_mut()) {
+            obj.insert(COMMITMENT_FIELD.into(), g1_to_json(&d));
+        }
+        v
     }
 
     /// [`Proof::to_snarkjs_json`] as pretty-printed text.
@@ -209,13 +214,22 @@ impl Proof {
         }
         check_tags(v)?;
         let get = |k: &str| v.get(k).ok_or_else(|| format!("missing {k}"));
-        Ok(Self::from_ark(ark_groth16::Proof {
+        let ark = ark_groth16::Proof {
             a: g1_from_json(get("pi_a")?, "pi_a")?,
             b: g2_from_json(get("pi_b")?, "pi_b")?,
             c: g1_from_json(get("pi_c")?, "pi_c")?,
-        }))
+        };
+        Ok(match v.get(COMMITMENT_FIELD) {
+            Some(d) => Self::with_commitment(ark, g1_from_json(d, COMMITMENT_FIELD)?),
+            None => Self::from_ark(ark),
+        })
     }
 }
+
+/// The JSON field of a lookup-mode proof's commitment `D`.
+const COMMITMENT_FIELD: &str = "zkid_commitment";
+/// The JSON field of a lookup-mode verifying key's `[δ₁]₂`.
+const DELTA1_FIELD: &str = "zkid_delta1_2";
 
 fn pretty(v: &Value) -> String {
     // Serializing a `Value` cannot fail (string keys only).
@@ -258,7 +272,7 @@ impl VerifyingKey {
         let vk = self.as_ark();
         let ab = Bn254::pairing(vk.alpha_g1, vk.beta_g2).0;
         let fq6 = |f: &ark_bn254::Fq6| json!([fq2_to_json(&f.c0), fq2_to_json(&f.c1), fq2_to_json(&f.c2)]);
-        json!({
+        let mut v = json!({
             "protocol": "groth16",
             "curve": "bn128",
             "nPublic": vk.gamma_abc_g1.len().saturating_sub(1),
@@ -268,7 +282,11 @@ impl VerifyingKey {
             "vk_delta_2": g2_to_json(&vk.delta_g2),
             "vk_alphabeta_12": [fq6(&ab.c0), fq6(&ab.c1)],
             "IC": vk.gamma_abc_g1.iter().map(g1_to_json).collect::<Vec<_>>(),
-        })
+        });
+        if let (Some(d), Some(obj)) = (self.delta1_g2(), v.as_object_mut()) {
+            obj.insert(DELTA1_FIELD.into(), g2_to_json(&d));
+        }
+        v
     }
 
     /// [`VerifyingKey::to_snarkjs_json`] as pretty-printed text.
@@ -310,12 +328,17 @@ impl VerifyingKey {
                 return Err(format!("nPublic is {n} but IC has {} points (expected nPublic + 1)", ic.len()));
             }
         }
-        Ok(Self::from_ark(ark_groth16::VerifyingKey {
+        let ark = ark_groth16::VerifyingKey {
             alpha_g1: g1_from_json(get("vk_alpha_1")?, "vk_alpha_1")?,
             beta_g2: g2_from_json(get("vk_beta_2")?, "vk_beta_2")?,
             gamma_g2: g2_from_json(get("vk_gamma_2")?, "vk_gamma_2")?,
             delta_g2: g2_from_json(get("vk_delta_2")?, "vk_delta_2")?,
             gamma_abc_g1,
-        }))
+        };
+        Ok(match v.get(DELTA1_FIELD) {
+            Some(d) if ark.gamma_abc_g1.len() >= 2 => Self::with_delta1(ark, g2_from_json(d, DELTA1_FIELD)?),
+            Some(_) => return Err("a lookup-mode key needs an IC point for its challenge".into()),
+            None => Self::from_ark(ark),
+        })
     }
 }

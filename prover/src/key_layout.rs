@@ -30,6 +30,7 @@ use rayon::prelude::*;
 
 use crate::error::{ProverError, Result};
 use crate::key_stream::{ByteSource, Limited, SourceReader};
+use crate::lookup_groth16::CommitmentKey;
 
 /// Bytes of one base-field element.
 const FQ: usize = 32;
@@ -151,6 +152,50 @@ fn points<P: Send>(src: &mut Limited<'_>, size: usize, what: &str, decode: fn(&[
     Ok(out)
 }
 
+/// Size of a lookup-mode key's commitment section ([`write_commitment`]).
+pub(crate) fn commitment_len(ck: &CommitmentKey) -> usize {
+    8 + 4 * ck.indices.len() + 8 + G1 * ck.bases.len() + 2 * G1 + G2
+}
+
+/// Writes a lookup-mode key's commitment section after the proving key: the committed
+/// witness indices (`u64` count, `u32` each, ascending), their bases (a G1 section),
+/// `[η/δ₁]₁`, `[η/δ]₁` and `[δ₁]₂`.
+pub(crate) fn write_commitment<W: Write>(ck: &CommitmentKey, mut w: W) -> Result<()> {
+    w.write_all(&(ck.indices.len() as u64).to_le_bytes())?;
+    for &i in &ck.indices {
+        let i = u32::try_from(i).map_err(|_| ProverError::KeyFormat("committed variable index above 2^32".into()))?;
+        w.write_all(&i.to_le_bytes())?;
+    }
+    w.write_all(&(ck.bases.len() as u64).to_le_bytes())?;
+    ck.bases.iter().try_for_each(|p| w.write_all(&g1_bytes(p)))?;
+    w.write_all(&g1_bytes(&ck.blind))?;
+    w.write_all(&g1_bytes(&ck.blind_c))?;
+    w.write_all(&g2_bytes(&ck.delta1_g2))?;
+    Ok(())
+}
+
+/// Reads [`write_commitment`]'s section for a key with `witnesses` witness variables: the
+/// indices must ascend below it and match the bases in number.
+pub(crate) fn read_commitment(src: &mut Limited<'_>, witnesses: usize) -> Result<CommitmentKey> {
+    let indices: Vec<u32> = points(src, 4, "the committed indices", |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))?;
+    let indices: Vec<usize> = indices.into_iter().map(|i| i as usize).collect();
+    if !indices.is_sorted_by(|a, b| a < b) || indices.last().is_some_and(|&i| i >= witnesses) {
+        return Err(ProverError::KeyFormat("committed indices must ascend below the witness count".into()));
+    }
+    let bases = points(src, G1, "the commitment bases", g1_from)?;
+    if bases.len() != indices.len() {
+        return Err(ProverError::KeyFormat(format!(
+            "{} commitment bases for {} committed variables",
+            bases.len(),
+            indices.len()
+        )));
+    }
+    let blind = g1_from(take(src, G1, "the commitment blinding base")?);
+    let blind_c = g1_from(take(src, G1, "the C blinding base")?);
+    let delta1_g2 = g2_from(take(src, G2, "[δ₁]₂")?);
+    Ok(CommitmentKey { indices, bases, blind, blind_c, delta1_g2 })
+}
+
 /// Reads a payload written by [`write`] (the verifying key is read unchecked too: the
 /// file's digest covers it, and verification uses the separately validated verifying-key
 /// file).
@@ -164,9 +209,6 @@ pub(crate) fn read(src: &mut Limited<'_>) -> Result<ArkProvingKey> {
     let b_g2_query = points(src, G2, "the B query (G2)", g2_from)?;
     let h_query = points(src, G1, "the H query", g1_from)?;
     let l_query = points(src, G1, "the L query", g1_from)?;
-    if src.remaining() > 0 {
-        return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", src.remaining())));
-    }
     Ok(ArkProvingKey { vk, beta_g1, delta_g1, a_query, b_g1_query, b_g2_query, h_query, l_query })
 }
 
@@ -178,7 +220,13 @@ mod tests {
     use rand::SeedableRng;
 
     fn read_slice(bytes: &[u8]) -> Result<ArkProvingKey> {
-        read(&mut Limited::new(&mut SliceSource::new(bytes), bytes.len() as u64))
+        let mut source = SliceSource::new(bytes);
+        let mut src = Limited::new(&mut source, bytes.len() as u64);
+        let pk = read(&mut src)?;
+        if src.remaining() > 0 {
+            return Err(ProverError::KeyFormat(format!("{} unread bytes", src.remaining())));
+        }
+        Ok(pk)
     }
 
     fn sample(n: usize) -> ArkProvingKey {

@@ -35,18 +35,22 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, G2Affine};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use ring::digest::{Context, SHA256};
 use zkid_core::ModelDigest;
 
 use crate::error::{KeyKind, ProverError, Result};
 use crate::key_layout;
+pub use crate::lookup_groth16::CommitmentKey;
 pub use crate::key_stream::STREAM_BYTES;
 use crate::key_stream::{self, ByteSource, Digester, Limited, SliceSource, StreamSource};
 
-/// Key file format version this build writes and reads.
-pub const KEY_FORMAT_VERSION: u16 = 2;
+/// Newest key file format version this build reads: 3, a lookup-mode key (version 2 and a
+/// commitment extension).
+pub const KEY_FORMAT_VERSION: u16 = 3;
+/// Format version of a key without lookups (what every snarkjs-compatible key is written as).
+pub const PLAIN_KEY_FORMAT_VERSION: u16 = 2;
 /// Longest statement id a key file may carry, in bytes.
 pub const MAX_STATEMENT_ID_LEN: usize = 256;
 
@@ -58,9 +62,12 @@ const DIGEST_LEN: usize = 32;
 
 /// A Groth16 proving key for BN254 (circom QAP reduction). Large: hundreds of bytes per
 /// constraint. Obtain one from [`crate::setup_dev`], a key file, or (later) a snarkjs
-/// `.zkey`.
+/// `.zkey`. A **lookup-mode** key ([`crate::lookup_groth16`]) also holds a commitment key.
 #[derive(Clone, PartialEq)]
-pub struct ProvingKey(ark_groth16::ProvingKey<Bn254>);
+pub struct ProvingKey {
+    ark: ark_groth16::ProvingKey<Bn254>,
+    commitment: Option<CommitmentKey>,
+}
 
 /// A summary: a proving key has millions of points, not something to print in a log.
 impl std::fmt::Debug for ProvingKey {
@@ -69,74 +76,108 @@ impl std::fmt::Debug for ProvingKey {
             .field("num_variables", &self.num_variables())
             .field("num_public_inputs", &self.num_public_inputs())
             .field("domain_size", &self.domain_size())
+            .field("committed_variables", &self.commitment.as_ref().map(CommitmentKey::len))
             .finish_non_exhaustive()
     }
 }
 
 /// A Groth16 verifying key for BN254. Small; identifies the circuit (and so the model,
-/// whose weights are circuit constants).
+/// whose weights are circuit constants). A lookup-mode key also holds `[δ₁]₂`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct VerifyingKey(ark_groth16::VerifyingKey<Bn254>);
+pub struct VerifyingKey {
+    ark: ark_groth16::VerifyingKey<Bn254>,
+    delta1_g2: Option<G2Affine>,
+}
 
 impl ProvingKey {
     /// Wraps an arkworks key. It must have been generated with the circom reduction
     /// ([`crate::CircomReduction`]) or come from a snarkjs `.zkey`.
     pub fn from_ark(pk: ark_groth16::ProvingKey<Bn254>) -> Self {
-        Self(pk)
+        Self { ark: pk, commitment: None }
     }
-    /// The arkworks key.
+    /// A lookup-mode key: `pk`'s `L` slots of the committed variables must be empty.
+    pub(crate) fn with_commitment(pk: ark_groth16::ProvingKey<Bn254>, ck: CommitmentKey) -> Self {
+        Self { ark: pk, commitment: Some(ck) }
+    }
+    /// The arkworks key (for a lookup-mode key, without its commitment key).
     pub fn as_ark(&self) -> &ark_groth16::ProvingKey<Bn254> {
-        &self.0
+        &self.ark
     }
-    /// Unwraps into the arkworks key.
+    /// Unwraps into the arkworks key (dropping a lookup-mode key's commitment key).
     pub fn into_ark(self) -> ark_groth16::ProvingKey<Bn254> {
-        self.0
+        self.ark
+    }
+    /// The commitment key of a lookup-mode key.
+    pub fn commitment(&self) -> Option<&CommitmentKey> {
+        self.commitment.as_ref()
+    }
+    /// Whether proofs with this key use lookup range checks ([`crate::lookup_groth16`]).
+    pub fn is_lookup(&self) -> bool {
+        self.commitment.is_some()
     }
     /// The verifying key embedded in this proving key.
     pub fn verifying_key(&self) -> VerifyingKey {
-        VerifyingKey(self.0.vk.clone())
+        VerifyingKey { ark: self.ark.vk.clone(), delta1_g2: self.commitment.as_ref().map(CommitmentKey::delta1_g2) }
     }
-    /// Number of public inputs the circuit has (constant one excluded).
+    /// Number of public inputs the circuit has (constant one excluded; for a lookup-mode
+    /// key the derived challenge is not counted).
     pub fn num_public_inputs(&self) -> usize {
-        self.0.vk.gamma_abc_g1.len().saturating_sub(1)
+        self.verifying_key().num_public_inputs()
     }
     /// Number of variables, the constant one included.
     pub fn num_variables(&self) -> usize {
-        self.0.a_query.len()
+        self.ark.a_query.len()
     }
     /// Size n of the circuit's evaluation domain.
     pub fn domain_size(&self) -> usize {
-        self.0.h_query.len()
+        self.ark.h_query.len()
     }
     /// Bytes of the uncompressed serialization (the payload of a key file).
     pub fn uncompressed_size(&self) -> usize {
-        self.0.serialized_size(Compress::No)
+        self.payload_len()
     }
 }
 
 impl VerifyingKey {
     /// Wraps an arkworks verifying key.
     pub fn from_ark(vk: ark_groth16::VerifyingKey<Bn254>) -> Self {
-        Self(vk)
+        Self { ark: vk, delta1_g2: None }
     }
-    /// The arkworks key.
+    /// A lookup-mode verifying key.
+    pub(crate) fn with_delta1(vk: ark_groth16::VerifyingKey<Bn254>, delta1_g2: G2Affine) -> Self {
+        Self { ark: vk, delta1_g2: Some(delta1_g2) }
+    }
+    /// The arkworks key (for a lookup-mode key, without `[δ₁]₂`).
     pub fn as_ark(&self) -> &ark_groth16::VerifyingKey<Bn254> {
-        &self.0
+        &self.ark
     }
     /// Unwraps into the arkworks key.
     pub fn into_ark(self) -> ark_groth16::VerifyingKey<Bn254> {
-        self.0
+        self.ark
     }
-    /// Number of public inputs the circuit has (constant one excluded).
+    /// `[δ₁]₂` of a lookup-mode key.
+    pub fn delta1_g2(&self) -> Option<G2Affine> {
+        self.delta1_g2
+    }
+    /// Whether proofs for this key use lookup range checks.
+    pub fn is_lookup(&self) -> bool {
+        self.delta1_g2.is_some()
+    }
+    /// Number of public inputs a proof is verified with (constant one excluded; a
+    /// lookup-mode key's last circuit input, the challenge, is derived, not given).
     pub fn num_public_inputs(&self) -> usize {
-        self.0.gamma_abc_g1.len().saturating_sub(1)
+        self.ark.gamma_abc_g1.len().saturating_sub(1 + usize::from(self.is_lookup()))
     }
-    /// SHA-256 of the key's compressed arkworks serialization: a short, stable identifier
-    /// recorded in key file headers so a proving key and a verifying key can be matched.
+    /// SHA-256 of the key's compressed arkworks serialization (followed by `[δ₁]₂`
+    /// compressed for a lookup-mode key): a short, stable identifier recorded in key file
+    /// headers so a proving key and a verifying key can be matched.
     pub fn digest(&self) -> [u8; 32] {
-        let mut bytes = Vec::with_capacity(self.0.compressed_size());
+        let mut bytes = Vec::with_capacity(self.ark.compressed_size() + 64);
         // Writing into a Vec cannot fail.
-        let _ = self.0.serialize_compressed(&mut bytes);
+        let _ = self.ark.serialize_compressed(&mut bytes);
+        if let Some(d) = self.delta1_g2 {
+            let _ = d.serialize_compressed(&mut bytes);
+        }
         sha256(&bytes)
     }
 }
@@ -202,9 +243,11 @@ pub trait KeyPayload: sealed::Sealed + Sized + Send {
     #[doc(hidden)]
     fn payload_len(&self) -> usize;
     #[doc(hidden)]
+    fn format_version(&self) -> u16;
+    #[doc(hidden)]
     fn write_payload<W: Write>(&self, w: W) -> Result<()>;
     #[doc(hidden)]
-    fn read_payload(src: &mut Limited<'_>) -> Result<Self>;
+    fn read_payload(src: &mut Limited<'_>, version: u16) -> Result<Self>;
 }
 
 fn key_format(e: impl std::fmt::Display) -> ProverError {
@@ -217,14 +260,27 @@ impl KeyPayload for ProvingKey {
         self.verifying_key().digest()
     }
     fn payload_len(&self) -> usize {
-        key_layout::len(&self.0)
+        key_layout::len(&self.ark) + self.commitment.as_ref().map_or(0, key_layout::commitment_len)
     }
-    fn write_payload<W: Write>(&self, w: W) -> Result<()> {
-        key_layout::write(&self.0, w)
+    fn format_version(&self) -> u16 {
+        if self.is_lookup() { KEY_FORMAT_VERSION } else { PLAIN_KEY_FORMAT_VERSION }
     }
-    fn read_payload(src: &mut Limited<'_>) -> Result<Self> {
+    fn write_payload<W: Write>(&self, mut w: W) -> Result<()> {
+        key_layout::write(&self.ark, &mut w)?;
+        match &self.commitment {
+            Some(ck) => key_layout::write_commitment(ck, w),
+            None => Ok(()),
+        }
+    }
+    fn read_payload(src: &mut Limited<'_>, version: u16) -> Result<Self> {
         // Unchecked on purpose (see module docs): integrity comes from the SHA-256.
-        key_layout::read(src).map(Self)
+        let ark = key_layout::read(src)?;
+        let commitment =
+            if version == KEY_FORMAT_VERSION { Some(key_layout::read_commitment(src, ark.l_query.len())?) } else { None };
+        if src.remaining() > 0 {
+            return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", src.remaining())));
+        }
+        Ok(Self { ark, commitment })
     }
 }
 
@@ -234,12 +290,19 @@ impl KeyPayload for VerifyingKey {
         self.digest()
     }
     fn payload_len(&self) -> usize {
-        self.0.serialized_size(Compress::No)
+        self.ark.serialized_size(Compress::No) + self.delta1_g2.map_or(0, |d| d.serialized_size(Compress::No))
     }
-    fn write_payload<W: Write>(&self, w: W) -> Result<()> {
-        self.0.serialize_uncompressed(w).map_err(serialize_error)
+    fn format_version(&self) -> u16 {
+        if self.is_lookup() { KEY_FORMAT_VERSION } else { PLAIN_KEY_FORMAT_VERSION }
     }
-    fn read_payload(src: &mut Limited<'_>) -> Result<Self> {
+    fn write_payload<W: Write>(&self, mut w: W) -> Result<()> {
+        self.ark.serialize_uncompressed(&mut w).map_err(serialize_error)?;
+        match self.delta1_g2 {
+            Some(d) => d.serialize_uncompressed(w).map_err(serialize_error),
+            None => Ok(()),
+        }
+    }
+    fn read_payload(src: &mut Limited<'_>, version: u16) -> Result<Self> {
         // Small: read whole. The container has checked that the file holds the payload.
         let len = usize::try_from(src.remaining()).map_err(key_format)?;
         let whole = src.take(len)?.ok_or_else(|| ProverError::KeyFormat("verifying key payload ends early".into()))?;
@@ -247,13 +310,18 @@ impl KeyPayload for VerifyingKey {
         // Checked: the verifying key is what soundness rests on.
         let vk = ark_groth16::VerifyingKey::<Bn254>::deserialize_with_mode(&mut bytes, Compress::No, Validate::Yes)
             .map_err(key_format)?;
+        let delta1_g2 = if version == KEY_FORMAT_VERSION {
+            Some(G2Affine::deserialize_with_mode(&mut bytes, Compress::No, Validate::Yes).map_err(key_format)?)
+        } else {
+            None
+        };
         if !bytes.is_empty() {
             return Err(ProverError::KeyFormat(format!("{} unread bytes after the verifying key", bytes.len())));
         }
-        if vk.gamma_abc_g1.is_empty() {
-            return Err(ProverError::KeyFormat("verifying key has no IC point for the constant one".into()));
+        if vk.gamma_abc_g1.len() < 1 + usize::from(delta1_g2.is_some()) {
+            return Err(ProverError::KeyFormat("verifying key has too few IC points".into()));
         }
-        Ok(Self(vk))
+        Ok(Self { ark: vk, delta1_g2 })
     }
 }
 
@@ -267,6 +335,7 @@ fn serialize_error(e: ark_serialize::SerializationError) -> ProverError {
 /// A key file's header and its payload's length, read before the payload.
 struct Head {
     header: KeyHeader,
+    version: u16,
     payload_len: u64,
 }
 
@@ -335,7 +404,7 @@ impl<K: KeyPayload> KeyFile<K> {
             .ok_or_else(|| ProverError::KeyFormat("statement id too long".into()))?;
         let mut hw = HashingWriter { inner: std::io::BufWriter::with_capacity(1 << 20, w), ctx: Context::new(&SHA256) };
         hw.write_all(&Self::magic())?;
-        hw.write_all(&KEY_FORMAT_VERSION.to_le_bytes())?;
+        hw.write_all(&self.key.format_version().to_le_bytes())?;
         hw.write_all(&self.header.model_digest.0)?;
         hw.write_all(&self.header.vk_digest)?;
         hw.write_all(&id_len.to_le_bytes())?;
@@ -421,7 +490,7 @@ impl<K: KeyPayload> KeyFile<K> {
             digester.finish(pin)
         };
         let (digest, key) =
-            rayon::join(check_digest, || K::read_payload(&mut Limited::new(&mut src, head.payload_len)));
+            rayon::join(check_digest, || K::read_payload(&mut Limited::new(&mut src, head.payload_len), head.version));
         digest?;
         Self::finish(head, key?)
     }
@@ -440,7 +509,7 @@ impl<K: KeyPayload> KeyFile<K> {
                 .spawn_scoped(scope, || key_stream::read_and_hash(file, len, chunk, chunk_tx, recycle_rx, &stop))?;
             let mut src = StreamSource::new(chunk_rx, recycle_tx, len);
             let decoded = Self::read_head(&mut src).map(|head| {
-                let key = K::read_payload(&mut Limited::new(&mut src, head.payload_len));
+                let key = K::read_payload(&mut Limited::new(&mut src, head.payload_len), head.version);
                 (head, key)
             });
             if decoded.is_err() {
@@ -469,7 +538,7 @@ impl<K: KeyPayload> KeyFile<K> {
         let mut fixed = [0u8; FIXED_HEADER - 8];
         fixed.copy_from_slice(src.take(FIXED_HEADER - 8)?.ok_or_else(|| truncated(FIXED_HEADER))?);
         let version = u16::from_le_bytes([fixed[0], fixed[1]]);
-        if version != KEY_FORMAT_VERSION {
+        if !(PLAIN_KEY_FORMAT_VERSION..=KEY_FORMAT_VERSION).contains(&version) {
             return Err(ProverError::KeyUnsupportedVersion { found: version, supported: KEY_FORMAT_VERSION });
         }
         let mut model_digest = [0u8; 32];
@@ -500,7 +569,7 @@ impl<K: KeyPayload> KeyFile<K> {
             return Err(ProverError::KeyFormat(format!("{} trailing bytes after the digest", total - needed)));
         }
         let header = KeyHeader { model_digest: ModelDigest(model_digest), statement_id, vk_digest };
-        Ok(Head { header, payload_len })
+        Ok(Head { header, version, payload_len })
     }
 
     /// Checks the decoded key against the header's verifying-key digest.

@@ -90,7 +90,8 @@ pub use rand::rngs::OsRng;
 pub use reduction::CircomReduction;
 pub use seal::{SealingKey, seal, unseal};
 pub use statement::{
-    InferProof, LoadedModel, ProofEnvelope, Statement, prove_infer, prove_infer_raw, setup, verify_envelope,
+    InferProof, LoadedModel, ProofEnvelope, RangeMode, Statement, prove_infer, prove_infer_raw, setup, setup_with,
+    verify_envelope,
 };
 /// A buffer zeroized on drop: what secret outputs ([`DeviceSigningKey::to_pkcs8`],
 /// [`unseal`]) are returned in.

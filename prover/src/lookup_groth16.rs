@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::groth16::{
-    CircomGroth16, CircuitShape, Domain, ProveObserver, ProvePhase, ProveTimings, R1csOnly,
+    CircomGroth16, CircuitShape, Domain, ProveObserver, ProvePhase, ProveReport, ProveTimings, R1csOnly,
     check_instances, prove_evaluations_timed, timed,
 };
 use crate::keys::{ProvingKey, VerifyingKey};
@@ -51,17 +51,19 @@ use zkid_circuits::rows::{self, RecordableCircuit};
 /// Domain separator of the challenge hash.
 const CHALLENGE_DOMAIN: &[u8] = b"zkid/lookup-challenge/v1";
 
-/// The committed part of a lookup-mode proving key.
+/// The committed part of a lookup-mode proving key (see the module docs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommitmentKey {
     /// Witness indices (0 = the first witness variable) of the committed variables, ascending.
-    indices: Vec<usize>,
+    pub(crate) indices: Vec<usize>,
     /// `[(β·u_i + α·v_i + w_i)/δ₁]₁` per committed variable.
-    bases: Vec<G1Affine>,
+    pub(crate) bases: Vec<G1Affine>,
     /// `[η/δ₁]₁`, the commitment's blinding base.
-    blind: G1Affine,
+    pub(crate) blind: G1Affine,
     /// `[η/δ]₁`, cancels the blinding in `C`.
-    blind_c: G1Affine,
+    pub(crate) blind_c: G1Affine,
+    /// `[δ₁]₂` (also in the verifying key).
+    pub(crate) delta1_g2: G2Affine,
 }
 
 impl CommitmentKey {
@@ -74,50 +76,11 @@ impl CommitmentKey {
     pub fn is_empty(&self) -> bool {
         self.indices.is_empty()
     }
-}
 
-/// A lookup-mode proving key: the Groth16 key (committed variables' `L` slots empty) and the
-/// commitment key.
-#[derive(Clone, Debug)]
-pub struct LookupProvingKey {
-    /// The Groth16 part.
-    pub pk: ProvingKey,
-    /// The commitment part.
-    pub ck: CommitmentKey,
-    /// `[δ₁]₂`, for the prover's own verification.
-    delta1_g2: G2Affine,
-}
-
-/// A lookup-mode verifying key.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LookupVerifyingKey {
-    /// The Groth16 part (its last input is the challenge).
-    pub vk: VerifyingKey,
     /// `[δ₁]₂`.
-    pub delta1_g2: G2Affine,
-}
-
-impl LookupProvingKey {
-    /// The matching verifying key.
-    pub fn verifying_key(&self) -> LookupVerifyingKey {
-        LookupVerifyingKey { vk: self.pk.verifying_key(), delta1_g2: self.delta1_g2 }
+    pub fn delta1_g2(&self) -> G2Affine {
+        self.delta1_g2
     }
-}
-
-impl LookupVerifyingKey {
-    /// Public inputs a proof is verified with (the challenge is derived, not given).
-    pub fn num_public_inputs(&self) -> usize {
-        self.vk.num_public_inputs().saturating_sub(1)
-    }
-}
-
-/// A lookup-mode proof: Groth16's `A, B, C` and the commitment `D`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LookupProof {
-    /// `A, B, C`.
-    pub proof: Proof,
-    /// `D`.
-    pub commitment: G1Affine,
 }
 
 /// The lookup challenge for commitment `d` and the statement's public inputs.
@@ -150,7 +113,7 @@ impl Committer for IndexRecorder {
 /// Generates a **development** lookup-mode key pair for `circuit` (a statement circuit
 /// without its lookup wrapper). Insecure for production like [`crate::setup_dev`]: the
 /// trapdoors are drawn in this process.
-pub fn setup_dev_lookup<C, R>(circuit: C, rng: &mut R) -> Result<(LookupProvingKey, LookupVerifyingKey)>
+pub fn setup_dev_lookup<C, R>(circuit: C, rng: &mut R) -> Result<(ProvingKey, VerifyingKey)>
 where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
@@ -180,9 +143,9 @@ where
         bases: G1Projective::normalize_batch(&bases),
         blind: (g1 * (eta * inverse(delta1)?)).into_affine(),
         blind_c: (g1 * (eta * inverse(delta)?)).into_affine(),
+        delta1_g2: (g2 * delta1).into_affine(),
     };
-    let delta1_g2 = (g2 * delta1).into_affine();
-    let key = LookupProvingKey { pk: ProvingKey::from_ark(pk), ck, delta1_g2 };
+    let key = ProvingKey::with_commitment(pk, ck);
     let vk = key.verifying_key();
     Ok((key, vk))
 }
@@ -206,7 +169,6 @@ struct ProveCommitter<'k> {
     rho: Fr,
     commitment: Option<G1Affine>,
     mismatch: Option<String>,
-    elapsed: std::time::Duration,
 }
 
 impl Committer for ProveCommitter<'_> {
@@ -222,46 +184,32 @@ impl Committer for ProveCommitter<'_> {
             ));
             return Err(SynthesisError::Unsatisfiable);
         }
-        let start = Instant::now();
         let scalars: Vec<_> = values.par_iter().map(|v| v.into_bigint()).collect();
         let d = (msm::msm(&self.ck.bases, &scalars) + self.ck.blind * self.rho).into_affine();
-        self.elapsed = start.elapsed();
         self.commitment = Some(d);
         Ok(Some(challenge(&d, public)))
     }
 }
 
-/// What [`prove_lookup`] returns.
-#[derive(Clone, Debug)]
-pub struct LookupProveReport {
-    /// The proof.
-    pub proof: LookupProof,
-    /// Public inputs in circuit order, without the (derived) challenge.
-    pub public_inputs: Vec<Fr>,
-    /// Phase timings (the commitment `D` is computed inside synthesis).
-    pub timings: ProveTimings,
-    /// Time spent on `D` (part of the synthesis time).
-    pub commitment_time: std::time::Duration,
-    /// Size of the constraint system.
-    pub shape: CircuitShape,
-}
-
-/// Proves a statement circuit in lookup mode (matrix-free, like [`crate::groth16::prove_recorded`]).
-/// The proof is verified before it is returned ([`ProverError::SelfCheckFailed`] otherwise).
-pub fn prove_lookup<C, R>(
-    key: &LookupProvingKey,
+/// Proves a statement circuit with a lookup-mode key (matrix-free, like
+/// [`crate::groth16::prove_recorded`], which calls this for such keys). The commitment `D`
+/// is computed inside the synthesis phase. The proof is verified before it is returned
+/// ([`ProverError::SelfCheckFailed`] otherwise); the report's public inputs leave out the
+/// derived challenge.
+pub(crate) fn prove_lookup<C, R>(
+    pk: &ProvingKey,
+    ck: &CommitmentKey,
     circuit: C,
     rng: &mut R,
     observer: &mut dyn ProveObserver,
-) -> Result<LookupProveReport>
+) -> Result<ProveReport>
 where
     C: RecordableCircuit,
     R: RngCore + CryptoRng,
 {
     let start = Instant::now();
     let mut timings = ProveTimings::default();
-    let mut committer =
-        ProveCommitter { ck: &key.ck, rho: Fr::rand(rng), commitment: None, mismatch: None, elapsed: Default::default() };
+    let mut committer = ProveCommitter { ck, rho: Fr::rand(rng), commitment: None, mismatch: None };
     let recorded = timed(ProvePhase::Synthesis, observer, &mut timings, || {
         rows::record(WithLookups { circuit, committer: Some(&mut committer) })
     })?;
@@ -277,42 +225,48 @@ where
         domain_size: reduction::domain_size::<Fr, Domain>(rows.num_constraints(), rows.num_instance)
             .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
     };
-    check_instances(&key.pk, &shape)?;
+    check_instances(pk, &shape)?;
     let unsatisfied = timed(ProvePhase::RowEvaluation, observer, &mut timings, || rows.first_unsatisfied)?;
     if let Some(constraint) = unsatisfied {
         return Err(ProverError::Unsatisfied { constraint });
     }
     let zkid_circuits::rows::Rows { a, b, z, num_instance, .. } = rows;
-    let groth = prove_evaluations_timed(&key.pk, a, b, &z, rng, observer, &mut timings)?.into_ark();
-    let c = (groth.c.into_group() - key.ck.blind_c * committer.rho).into_affine();
-    let proof = LookupProof { proof: Proof::from_ark(ark_groth16::Proof { c, ..groth }), commitment };
+    let groth = prove_evaluations_timed(pk, a, b, &z, rng, observer, &mut timings)?.into_ark();
+    let c = (groth.c.into_group() - ck.blind_c * committer.rho).into_affine();
+    let proof = Proof::with_commitment(ark_groth16::Proof { c, ..groth }, commitment);
     let public_inputs = z[1..num_instance - 1].to_vec();
     drop(z);
-    if !verify_lookup(&key.verifying_key(), &public_inputs, &proof)? {
+    if !verify_lookup(&pk.verifying_key(), &public_inputs, &proof)? {
         return Err(ProverError::SelfCheckFailed);
     }
     timings.total = start.elapsed();
-    Ok(LookupProveReport { proof, public_inputs, timings, commitment_time: committer.elapsed, shape })
+    Ok(ProveReport { proof, public_inputs, timings, shape })
 }
 
 /// Verifies a lookup-mode proof against the public inputs (without the challenge, in
 /// circuit order). `Ok(false)`: invalid; `Err`: wrong number of inputs.
-pub fn verify_lookup(vk: &LookupVerifyingKey, public_inputs: &[Fr], proof: &LookupProof) -> Result<bool> {
+/// Called by [`crate::verify`] for lookup-mode keys.
+pub(crate) fn verify_lookup(vk: &VerifyingKey, public_inputs: &[Fr], proof: &Proof) -> Result<bool> {
     let expected = vk.num_public_inputs();
-    let ark_vk = vk.vk.as_ark();
+    let ark_vk = vk.as_ark();
+    let (Some(delta1_g2), Some(commitment)) = (vk.delta1_g2(), proof.commitment()) else {
+        return Err(ProverError::ProofFormat(
+            "a lookup-mode key verifies only lookup-mode proofs (with a commitment), and only with such a key".into(),
+        ));
+    };
     if public_inputs.len() != expected || ark_vk.gamma_abc_g1.len() < 2 {
         return Err(ProverError::PublicInputCount { expected, got: public_inputs.len() });
     }
-    let alpha = challenge(&proof.commitment, public_inputs);
+    let alpha = challenge(&commitment, public_inputs);
     let mut vk_x = ark_vk.gamma_abc_g1[0].into_group();
     let bases = &ark_vk.gamma_abc_g1[1..];
     for (x, base) in public_inputs.iter().chain(std::iter::once(&alpha)).zip(bases) {
         vk_x += *base * x;
     }
-    let p = proof.proof.as_ark();
+    let p = proof.as_ark();
     let lhs = Bn254::multi_pairing(
-        [p.a, (-vk_x).into_affine(), (-proof.commitment.into_group()).into_affine(), (-p.c.into_group()).into_affine()],
-        [p.b, ark_vk.gamma_g2, vk.delta1_g2, ark_vk.delta_g2],
+        [p.a, (-vk_x).into_affine(), (-commitment.into_group()).into_affine(), (-p.c.into_group()).into_affine()],
+        [p.b, ark_vk.gamma_g2, delta1_g2, ark_vk.delta_g2],
     );
     Ok(lhs == Bn254::pairing(ark_vk.alpha_g1, ark_vk.beta_g2))
 }
@@ -320,7 +274,7 @@ pub fn verify_lookup(vk: &LookupVerifyingKey, public_inputs: &[Fr], proof: &Look
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::groth16::NoObserver;
+    use crate::groth16::{NoObserver, prove_recorded, verify};
     use ark_relations::gr1cs::ConstraintSystemRef;
     use rand::SeedableRng;
     use rand_chacha::ChaCha20Rng;
@@ -349,49 +303,65 @@ mod tests {
 
     impl RecordableCircuit for Square {}
 
-    fn keys() -> (LookupProvingKey, LookupVerifyingKey) {
+    fn keys() -> (ProvingKey, VerifyingKey) {
         setup_dev_lookup(Square { x: None, d: None }, &mut ChaCha20Rng::seed_from_u64(1)).unwrap()
     }
 
-    fn prove(key: &LookupProvingKey, x: u64, d: i64) -> Result<LookupProveReport> {
-        prove_lookup(key, Square { x: Some(x), d: Some(d) }, &mut ChaCha20Rng::seed_from_u64(2), &mut NoObserver)
+    fn prove(key: &ProvingKey, x: u64, d: i64) -> Result<ProveReport> {
+        prove_recorded(key, Square { x: Some(x), d: Some(d) }, &mut ChaCha20Rng::seed_from_u64(2), &mut NoObserver)
     }
 
     #[test]
     fn proofs_verify_and_tampering_fails() {
         let (pk, vk) = keys();
-        assert!(pk.ck.len() > 256, "bytes and the 256 multiplicities are committed");
-        for &i in &pk.ck.indices {
-            assert!(pk.pk.as_ark().l_query[i].is_zero(), "a committed variable cannot go through C");
+        let ck = pk.commitment().unwrap();
+        assert!(ck.len() > 256, "bytes and the 256 multiplicities are committed");
+        for &i in &ck.indices {
+            assert!(pk.as_ark().l_query[i].is_zero(), "a committed variable cannot go through C");
         }
         for (x, d) in [(0, 0), (4095, -(1 << 20)), (77, 12345)] {
             let r = prove(&pk, x, d).unwrap();
             let inputs = [Fr::from(x * x), Fr::from(u64::from(d >= 0))];
             assert_eq!(r.public_inputs, inputs);
-            assert!(verify_lookup(&vk, &inputs, &r.proof).unwrap());
+            assert!(verify(&vk, &inputs, &r.proof).unwrap());
             // Another public input, another commitment, another C: rejected.
-            assert!(!verify_lookup(&vk, &[inputs[0] + Fr::from(1u64), inputs[1]], &r.proof).unwrap());
-            let mut moved = r.proof.clone();
-            moved.commitment = (moved.commitment + G1Affine::generator()).into_affine();
-            assert!(!verify_lookup(&vk, &inputs, &moved).unwrap());
-            let mut c_moved = r.proof.clone();
-            let mut ark = c_moved.proof.into_ark();
+            assert!(!verify(&vk, &[inputs[0] + Fr::from(1u64), inputs[1]], &r.proof).unwrap());
+            let d = r.proof.commitment().unwrap();
+            let moved = Proof::with_commitment(r.proof.as_ark().clone(), (d + G1Affine::generator()).into_affine());
+            assert!(!verify(&vk, &inputs, &moved).unwrap());
+            let mut ark = r.proof.as_ark().clone();
             ark.c = (ark.c + G1Affine::generator()).into_affine();
-            c_moved.proof = Proof::from_ark(ark);
-            assert!(!verify_lookup(&vk, &inputs, &c_moved).unwrap());
+            assert!(!verify(&vk, &inputs, &Proof::with_commitment(ark, d)).unwrap());
+            // Without its commitment the proof is refused, not checked as plain Groth16.
+            let bare = Proof::from_ark(r.proof.as_ark().clone());
+            assert!(matches!(verify(&vk, &inputs, &bare), Err(ProverError::ProofFormat(_))));
+            // Binary and JSON forms round-trip the commitment.
+            assert_eq!(Proof::from_bytes(&r.proof.to_bytes()).unwrap(), r.proof);
+            assert_eq!(r.proof.to_bytes().len(), crate::proof::LOOKUP_PROOF_BYTES);
+            assert_eq!(Proof::from_snarkjs_json(&r.proof.to_snarkjs_json()).unwrap(), r.proof);
         }
         assert!(matches!(
-            verify_lookup(&vk, &[Fr::from(1u64)], &prove(&pk, 1, 1).unwrap().proof),
+            verify(&vk, &[Fr::from(1u64)], &prove(&pk, 1, 1).unwrap().proof),
             Err(ProverError::PublicInputCount { expected: 2, got: 1 })
         ));
+        assert_eq!(VerifyingKey::from_snarkjs_json(&vk.to_snarkjs_json()).unwrap(), vk);
+        // Key files round-trip (format 3) with their commitment key.
+        let file = crate::ProvingKeyFile::new(pk.clone(), zkid_core::ModelDigest([7; 32]), "t").unwrap();
+        let bytes = file.to_bytes().unwrap();
+        assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), crate::keys::KEY_FORMAT_VERSION);
+        assert_eq!(crate::ProvingKeyFile::from_bytes(&bytes).unwrap(), file);
+        let vfile = crate::VerifyingKeyFile::new(vk.clone(), zkid_core::ModelDigest([7; 32]), "t").unwrap();
+        assert_eq!(crate::VerifyingKeyFile::from_bytes(&vfile.to_bytes().unwrap()).unwrap(), vfile);
+        assert_eq!(vfile.header.vk_digest, file.header.vk_digest);
     }
 
     #[test]
     fn proofs_are_hiding_and_out_of_range_witnesses_are_refused() {
         let (pk, _) = keys();
-        let a = prove_lookup(&pk, Square { x: Some(5), d: Some(1) }, &mut ChaCha20Rng::seed_from_u64(3), &mut NoObserver);
-        let b = prove_lookup(&pk, Square { x: Some(5), d: Some(1) }, &mut ChaCha20Rng::seed_from_u64(4), &mut NoObserver);
-        assert_ne!(a.unwrap().proof.commitment, b.unwrap().proof.commitment, "D is blinded");
+        let square = Square { x: Some(5), d: Some(1) };
+        let a = prove_recorded(&pk, square, &mut ChaCha20Rng::seed_from_u64(3), &mut NoObserver);
+        let b = prove_recorded(&pk, square, &mut ChaCha20Rng::seed_from_u64(4), &mut NoObserver);
+        assert_ne!(a.unwrap().proof.commitment(), b.unwrap().proof.commitment(), "D is blinded");
         assert!(matches!(prove(&pk, 4096, 0), Err(ProverError::Unsatisfied { .. })));
         assert!(matches!(prove(&pk, 1, 1 << 24), Err(ProverError::Unsatisfied { .. })));
     }
@@ -408,7 +378,7 @@ mod tests {
             }
         }
         impl RecordableCircuit for Other {}
-        let err = prove_lookup(&pk, Other, &mut ChaCha20Rng::seed_from_u64(5), &mut NoObserver).unwrap_err();
+        let err = prove_recorded(&pk, Other, &mut ChaCha20Rng::seed_from_u64(5), &mut NoObserver).unwrap_err();
         assert!(matches!(err, ProverError::KeyCircuitMismatch(_)), "{err:?}");
     }
 }

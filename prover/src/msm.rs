@@ -85,7 +85,7 @@ pub fn msm<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[ScalarBigInt<P>]) -
         let (s0, s1) = scalars.split_at(MAX_POINTS);
         return msm(b0, s0) + msm(b1, s1);
     }
-    let classes = Classes::<P>::partition(scalars);
+    let classes = Classes::<P>::partition(bases, scalars);
     let threads = rayon::current_num_threads().max(1);
 
     let full = DigitClass::full(bases, scalars, classes.full, threads);
@@ -164,15 +164,21 @@ impl<P: SWCurveConfig> Classes<P> {
     }
 
     /// Partitions in parallel over chunks; indices stay in increasing order in each class
-    /// (the bases are then read front to back).
-    fn partition(scalars: &[ScalarBigInt<P>]) -> Self {
+    /// (the bases are then read front to back). Terms whose base is the point at infinity
+    /// are dropped (a key's query holds one for every variable absent from that matrix:
+    /// lookup inverses are full-width scalars with no B-query point).
+    fn partition(bases: &[Affine<P>], scalars: &[ScalarBigInt<P>]) -> Self {
         const CHUNK: usize = 1 << 14;
         let parts: Vec<Self> = scalars
             .par_chunks(CHUNK)
+            .zip(bases.par_chunks(CHUNK))
             .enumerate()
-            .map(|(ci, chunk)| {
+            .map(|(ci, (chunk, points))| {
                 let mut out = Self::empty();
-                for (k, s) in chunk.iter().enumerate() {
+                for (k, (s, p)) in chunk.iter().zip(points).enumerate() {
+                    if p.is_zero() {
+                        continue;
+                    }
                     // n ≤ MAX_POINTS = 2^31, so the index fits 31 bits.
                     let i = (ci * CHUNK + k) as u32;
                     out.classify(i, s);

@@ -5,40 +5,57 @@
 //! in the top bits. It is *not* the EVM calldata layout (big-endian, uncompressed, G2 as
 //! `[c1, c0]`) nor snarkjs's; for those use the JSON form ([`Proof::to_snarkjs_json`]) or
 //! the Solidity export. Decoding validates every point (on curve, in the prime-order
-//! subgroup).
+//! subgroup). A lookup-mode proof ([`crate::lookup_groth16`]) appends its commitment `D`
+//! (G1, 32 bytes): 160 bytes.
 
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, G1Affine};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 
 use crate::error::{ProverError, Result};
 
-/// Length of [`Proof::to_bytes`].
+/// Length of [`Proof::to_bytes`] for a snarkjs-compatible proof.
 pub const PROOF_BYTES: usize = 128;
+/// Length of [`Proof::to_bytes`] for a lookup-mode proof.
+pub const LOOKUP_PROOF_BYTES: usize = 160;
 
-/// A Groth16 proof over BN254 (circom QAP reduction, so snarkjs verifiers accept it).
+/// A Groth16 proof over BN254 (circom QAP reduction, so snarkjs verifiers accept it), or a
+/// lookup-mode proof: the same with a commitment `D`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Proof(ark_groth16::Proof<Bn254>);
+pub struct Proof {
+    ark: ark_groth16::Proof<Bn254>,
+    commitment: Option<G1Affine>,
+}
 
 impl Proof {
     /// Wraps an arkworks proof.
     pub fn from_ark(proof: ark_groth16::Proof<Bn254>) -> Self {
-        Self(proof)
+        Self { ark: proof, commitment: None }
     }
-    /// The arkworks proof.
+    /// A lookup-mode proof with commitment `d`.
+    pub fn with_commitment(proof: ark_groth16::Proof<Bn254>, d: G1Affine) -> Self {
+        Self { ark: proof, commitment: Some(d) }
+    }
+    /// The arkworks proof (`A, B, C`).
     pub fn as_ark(&self) -> &ark_groth16::Proof<Bn254> {
-        &self.0
+        &self.ark
     }
-    /// Unwraps into the arkworks proof.
+    /// Unwraps into the arkworks proof (dropping a commitment).
     pub fn into_ark(self) -> ark_groth16::Proof<Bn254> {
-        self.0
+        self.ark
+    }
+    /// The commitment `D` of a lookup-mode proof.
+    pub fn commitment(&self) -> Option<G1Affine> {
+        self.commitment
     }
 
-    /// The 128-byte compressed encoding.
-    pub fn to_bytes(&self) -> [u8; PROOF_BYTES] {
-        let mut out = [0u8; PROOF_BYTES];
-        // Infallible: the compressed size of a BN254 Groth16 proof is exactly 128 bytes,
-        // checked by a unit test.
-        let _ = self.0.serialize_compressed(&mut out[..]);
+    /// The compressed encoding: 128 bytes, 160 with a commitment.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(LOOKUP_PROOF_BYTES);
+        // Writing into a Vec cannot fail.
+        let _ = self.ark.serialize_compressed(&mut out);
+        if let Some(d) = self.commitment {
+            let _ = d.serialize_compressed(&mut out);
+        }
         out
     }
 
@@ -46,14 +63,20 @@ impl Proof {
     /// out of range, a point off the curve or outside the subgroup is a
     /// [`ProverError::ProofFormat`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() != PROOF_BYTES {
+        if bytes.len() != PROOF_BYTES && bytes.len() != LOOKUP_PROOF_BYTES {
             return Err(ProverError::ProofFormat(format!(
-                "binary proof must be {PROOF_BYTES} bytes, got {}",
+                "binary proof must be {PROOF_BYTES} bytes ({LOOKUP_PROOF_BYTES} in lookup mode), got {}",
                 bytes.len()
             )));
         }
-        let proof = ark_groth16::Proof::<Bn254>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes)
-            .map_err(|e| ProverError::ProofFormat(format!("invalid point encoding: {e}")))?;
-        Ok(Self(proof))
+        let bad = |e: ark_serialize::SerializationError| ProverError::ProofFormat(format!("invalid point encoding: {e}"));
+        let (abc, d) = bytes.split_at(PROOF_BYTES);
+        let ark = ark_groth16::Proof::<Bn254>::deserialize_with_mode(abc, Compress::Yes, Validate::Yes).map_err(bad)?;
+        let commitment = if d.is_empty() {
+            None
+        } else {
+            Some(G1Affine::deserialize_with_mode(d, Compress::Yes, Validate::Yes).map_err(bad)?)
+        };
+        Ok(Self { ark, commitment })
     }
 }

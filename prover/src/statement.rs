@@ -150,7 +150,34 @@ pub fn setup<R: RngCore + CryptoRng>(
     statement: Statement,
     rng: &mut R,
 ) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
-    let (pk, vk) = setup_dev(statement.shape(&model.model), rng)?;
+    setup_with(model, statement, RangeMode::Bits, rng)
+}
+
+/// How a statement's range checks are proven: fixed at setup, recorded in the keys (a
+/// lookup-mode key has a commitment key and is written as key format 3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RangeMode {
+    /// Bit decompositions: plain Groth16, verifiable by snarkjs and the Solidity verifier.
+    #[default]
+    Bits,
+    /// Byte-table lookups over a committed part of the witness
+    /// ([`crate::lookup_groth16`]): far fewer constraints (the iris statements fit a domain
+    /// four times smaller), verifiable by zkid's verifiers only.
+    Lookup,
+}
+
+/// [`setup`] with the given range-check mode.
+pub fn setup_with<R: RngCore + CryptoRng>(
+    model: &LoadedModel,
+    statement: Statement,
+    mode: RangeMode,
+    rng: &mut R,
+) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
+    let circuit = statement.shape(&model.model);
+    let (pk, vk) = match mode {
+        RangeMode::Bits => setup_dev(circuit, rng)?,
+        RangeMode::Lookup => crate::lookup_groth16::setup_dev_lookup(circuit, rng)?,
+    };
     let id = statement.id();
     Ok((ProvingKeyFile::new(pk, model.digest, id.clone())?, VerifyingKeyFile::new(vk, model.digest, id)?))
 }
@@ -158,10 +185,21 @@ pub fn setup<R: RngCore + CryptoRng>(
 /// Number of R1CS constraints of `statement` over `model`, from a key-generation-mode
 /// synthesis (no witness; cheap next to the setup itself).
 pub fn constraint_count(model: &LoadedModel, statement: Statement) -> Result<usize> {
+    constraint_count_with(model, statement, RangeMode::Bits)
+}
+
+/// [`constraint_count`] in the given range-check mode.
+pub fn constraint_count_with(model: &LoadedModel, statement: Statement, mode: RangeMode) -> Result<usize> {
     use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_mode(SynthesisMode::Setup);
-    statement.shape(&model.model).generate_constraints(cs.clone())?;
+    let circuit = statement.shape(&model.model);
+    match mode {
+        RangeMode::Bits => circuit.generate_constraints(cs.clone())?,
+        RangeMode::Lookup => {
+            zkid_circuits::lookup::WithLookups { circuit, committer: None }.generate_constraints(cs.clone())?
+        }
+    }
     cs.finalize();
     Ok(cs.num_constraints())
 }

@@ -174,7 +174,7 @@ fn changed_byte_of_binary_proof_is_rejected_or_invalid() {
     let proof = prove(&pk, Cubic::honest(3, 5), &mut rng(2)).unwrap();
     let bytes = proof.to_bytes();
     for i in [0, 17, 31, 32, 63, 95, 96, 127] {
-        let mut b = bytes;
+        let mut b = bytes.clone();
         b[i] ^= 0x01;
         match Proof::from_bytes(&b) {
             Err(ProverError::ProofFormat(_)) => {}
@@ -517,7 +517,7 @@ fn corrupt_key_files_give_typed_errors() {
     type Check = fn(&ProverError) -> bool;
     let truncated: Check = |e| matches!(e, ProverError::KeyTruncated { .. });
     let magic: Check = |e| matches!(e, ProverError::KeyBadMagic { expected: KeyKind::Proving });
-    let version: Check = |e| matches!(e, ProverError::KeyUnsupportedVersion { found: 1 | 3, supported: 2 });
+    let version: Check = |e| matches!(e, ProverError::KeyUnsupportedVersion { found: 1 | 4, supported: 3 });
     let digest: Check = |e| matches!(e, ProverError::KeyDigestMismatch);
     let format: Check = |e| matches!(e, ProverError::KeyFormat(_));
     let pin: Check = |e| matches!(e, ProverError::KeyPinMismatch { .. });
@@ -535,7 +535,8 @@ fn corrupt_key_files_give_typed_errors() {
         ("not a key", b"hello world, this is not a key file at all".repeat(3), magic),
         ("verifying key file", vk_good.clone(), magic),
         ("version 1 (arkworks payload)", reseal(with(&|b| b[8] = 1)), version),
-        ("version 3", reseal(with(&|b| b[8] = 3)), version),
+        ("version 4", reseal(with(&|b| b[8] = 4)), version),
+        ("version 3 (lookup mode) without its commitment section", reseal(with(&|b| b[8] = 3)), format),
         ("flipped model digest", flip(12), digest),
         ("flipped payload byte", flip(payload_at + 100), digest),
         ("flipped digest byte", flip(n - 1), digest),

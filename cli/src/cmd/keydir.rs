@@ -229,7 +229,12 @@ pub fn load_model(path: &Path) -> Result<LoadedModel> {
 
 /// Number of R1CS constraints of `statement` over `model` (for `keys.json` and `bench`).
 pub fn count_constraints(model: &LoadedModel, statement: Statement) -> Result<u64> {
-    Ok(zkid_prover::statement::constraint_count(model, statement)? as u64)
+    count_constraints_with(model, statement, zkid_prover::RangeMode::Bits)
+}
+
+/// [`count_constraints`] in the given range-check mode.
+pub fn count_constraints_with(model: &LoadedModel, statement: Statement, mode: zkid_prover::RangeMode) -> Result<u64> {
+    Ok(zkid_prover::statement::constraint_count_with(model, statement, mode)? as u64)
 }
 
 /// A set of files written all-or-nothing: each is written to a temporary name in its

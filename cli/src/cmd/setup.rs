@@ -7,7 +7,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
-use zkid_prover::{OsRng, statement};
+use zkid_prover::{OsRng, RangeMode, statement};
 
 /// Arguments of `zkid setup`.
 #[derive(Debug, clap::Args)]
@@ -23,6 +23,11 @@ pub struct Args {
     /// Directory for the keys (created if missing; must be empty unless `--force`).
     #[arg(short = 'o', long = "out", value_name = "KEYS_DIR")]
     pub out: PathBuf,
+    /// Prove range checks by byte-table lookups over a committed witness (lookup mode): far
+    /// fewer constraints and faster proofs, but the proofs verify only with zkid (`zkid
+    /// verify`, the bindings, wasm), not with snarkjs or the Solidity verifier.
+    #[arg(long)]
+    pub lookup: bool,
     /// Overwrite the key files of a non-empty KEYS_DIR.
     #[arg(long)]
     pub force: bool,
@@ -73,7 +78,12 @@ pub fn run(args: &Args) -> Result<()> {
     eprintln!("{DEV_WARNING}");
 
     // The keys directory is created, and removed again on failure, by `write_keys_dir`.
-    let (manifest, pk_uncompressed, setup_time, write_time) = write_keys(args, &model, statement, size.constraints)?;
+    let constraints = if args.lookup {
+        keydir::count_constraints_with(&model, statement, RangeMode::Lookup)?
+    } else {
+        size.constraints
+    };
+    let (manifest, pk_uncompressed, setup_time, write_time) = write_keys(args, &model, statement, constraints)?;
     let estimate = EstimateJson::new(budget, &prove_estimate, Some(&setup_estimate));
 
     if args.json {
@@ -115,7 +125,8 @@ fn write_keys(
 ) -> Result<Written> {
     let bar = ui::spinner("dev setup", args.json);
     let start = Instant::now();
-    let keys = statement::setup(model, statement, &mut OsRng).context("dev setup failed");
+    let mode = if args.lookup { RangeMode::Lookup } else { RangeMode::Bits };
+    let keys = statement::setup_with(model, statement, mode, &mut OsRng).context("dev setup failed");
     bar.finish_and_clear();
     let (pk, vk) = keys?;
     let setup_time = start.elapsed();
