@@ -426,7 +426,7 @@ mod tests {
         let (cs, fixed) = run(sample(5, 6, 7), Fr::from(ALPHA));
         let setup = ConstraintSystem::<Fr>::new_ref();
         setup.set_mode(SynthesisMode::Setup);
-        let mut rec = Fixed { challenge: Fr::zero(), indices: vec![], values: vec![] };
+        let mut rec = Fixed { challenge: Fr::from(0u64), indices: vec![], values: vec![] };
         WithLookups { circuit: sample(0, 0, 0), committer: Some(&mut rec) }.generate_constraints(setup.clone()).unwrap();
         assert_eq!(setup.num_constraints(), cs.num_constraints());
         assert_eq!(setup.num_witness_variables(), cs.num_witness_variables());

@@ -256,6 +256,10 @@ pub struct ProveReport {
     pub shape: CircuitShape,
 }
 
+/// Why a lookup-mode key cannot leave zkid (snarkjs, `.zkey`, Solidity).
+pub(crate) const LOOKUP_NOT_PORTABLE: &str = "this is a lookup-mode key (zkid setup --lookup): its proofs carry a commitment \
+     and an extra pairing that snarkjs and the Solidity verifier do not check; set up without --lookup to export";
+
 /// Why a lookup-mode key cannot prove through the matrix path (or with stock arkworks).
 pub(crate) const LOOKUP_NEEDS_RECORDED: &str =
     "a lookup-mode key proves statement circuits only, with zkid's matrix-free prover (not the matrix or stock prover)";

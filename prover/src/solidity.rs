@@ -210,6 +210,9 @@ fn store_g2(s: &mut String, name: &str, offset: usize) {
 /// Solidity identifier; [`ProverError::KeyFormat`] when the statement in the header cannot
 /// have the key's number of public inputs.
 pub fn verifier_contract(vk: &VerifyingKeyFile, options: &VerifierOptions) -> Result<String> {
+    if vk.key.is_lookup() {
+        return Err(ProverError::InvalidInput(crate::groth16::LOOKUP_NOT_PORTABLE.into()));
+    }
     let key = vk.key.as_ark();
     let n = vk.key.num_public_inputs();
     if n == 0 {

@@ -58,6 +58,9 @@ where
     C: ConstraintSynthesizer<Fr>,
     R: RngCore + CryptoRng,
 {
+    if pk.is_lookup() {
+        return Err(ProverError::InvalidInput(crate::groth16::LOOKUP_NEEDS_RECORDED.into()));
+    }
     let proof =
         Groth16::<Bn254, ArkPolyCircomReduction>::create_random_proof_with_reduction(circuit, pk.as_ark(), rng)?;
     Ok(Proof::from_ark(proof))

@@ -131,6 +131,9 @@ fn check_key(pk: &ProvingKey, r1cs: &R1cs) -> Result<usize> {
 ///
 /// Fails with [`ProverError::KeyCircuitMismatch`] when the key was made for another circuit.
 pub fn zkey_bytes(pk: &ProvingKey, r1cs: &R1cs) -> Result<Vec<u8>> {
+    if pk.is_lookup() {
+        return Err(ProverError::InvalidInput(crate::groth16::LOOKUP_NOT_PORTABLE.into()));
+    }
     let domain = check_key(pk, r1cs)?;
     let k = pk.as_ark();
     let vk = &k.vk;

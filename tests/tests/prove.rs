@@ -47,7 +47,7 @@ fn round_trip_and_every_mismatch_fails() {
     // A changed proof byte: rejected at parse time or invalid.
     let bytes = env.proof.to_bytes();
     for i in [0usize, 40, 100, 127] {
-        let mut b = bytes;
+        let mut b = bytes.clone();
         b[i] ^= 1;
         if let Ok(proof) = zkid_prover::Proof::from_bytes(&b) {
             let mut e = env.clone();

@@ -20,7 +20,7 @@
 
 mod plot;
 
-use super::keydir::{StatementArgs, count_constraints, load_model};
+use super::keydir::{StatementArgs, count_constraints_with, load_model};
 use crate::ui;
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
@@ -30,10 +30,10 @@ use std::time::{Duration, Instant};
 use zkid_circuits::synthetic::Synthetic;
 use zkid_core::{ModelDigest, QTensor};
 use zkid_prover::biometric;
-use zkid_prover::proof::PROOF_BYTES;
+use zkid_prover::proof::{LOOKUP_PROOF_BYTES, PROOF_BYTES};
 use zkid_prover::statement::{self, LoadedModel, ProofEnvelope, Statement, prove_infer, verify_envelope};
 use zkid_prover::stock::{self, MatchArgs};
-use zkid_prover::{NoObserver, OsRng, ProvePhase, ProvingKeyFile, VerifyingKeyFile};
+use zkid_prover::{NoObserver, OsRng, ProvePhase, ProvingKeyFile, RangeMode, VerifyingKeyFile};
 
 /// Arguments of `zkid bench`.
 #[derive(Debug, clap::Args)]
@@ -59,6 +59,10 @@ pub struct Args {
     /// Bench a synthetic ZKML-shaped circuit of exactly N constraints instead of a model.
     #[arg(long, value_name = "N", conflicts_with = "model")]
     pub synthetic: Option<usize>,
+    /// Set up and prove in lookup mode (`zkid setup --lookup`): range checks by byte-table
+    /// lookups. Stock ark-groth16 cannot prove lookup-mode keys, so not with `--stock`.
+    #[arg(long, conflicts_with_all = ["stock", "synthetic"])]
+    pub lookup: bool,
 }
 
 /// Everything `zkid bench --json` reports. Times in milliseconds, sizes in bytes.
@@ -70,6 +74,8 @@ pub struct BenchReport {
     pub model_digest: String,
     /// Statement id.
     pub statement: String,
+    /// Range checks: `bits` (snarkjs-compatible) or `lookup`.
+    pub range_mode: &'static str,
     /// Number of proofs timed.
     pub runs: usize,
     /// R1CS constraints.
@@ -266,9 +272,9 @@ impl Target {
         }
     }
 
-    fn setup(&self) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
+    fn setup(&self, mode: RangeMode) -> Result<(ProvingKeyFile, VerifyingKeyFile)> {
         match self {
-            Target::Model { model, statement, .. } => Ok(statement::setup(model, *statement, &mut OsRng)?),
+            Target::Model { model, statement, .. } => Ok(statement::setup_with(model, *statement, mode, &mut OsRng)?),
             Target::Synthetic(n) => {
                 let circuit = Synthetic::setup(*n).map_err(|e| anyhow!("{e}"))?;
                 let (pk, vk) = zkid_prover::setup_dev(circuit, &mut OsRng)?;
@@ -278,9 +284,9 @@ impl Target {
         }
     }
 
-    fn setup_constraints(&self) -> Result<u64> {
+    fn setup_constraints(&self, mode: RangeMode) -> Result<u64> {
         match self {
-            Target::Model { model, statement, .. } => count_constraints(model, *statement),
+            Target::Model { model, statement, .. } => count_constraints_with(model, *statement, mode),
             Target::Synthetic(n) => Ok(*n as u64),
         }
     }
@@ -403,11 +409,12 @@ pub fn run(args: &Args) -> Result<()> {
 
     let bar = ui::spinner("dev setup", quiet);
     let start = Instant::now();
-    let keys = target.setup();
+    let mode = if args.lookup { RangeMode::Lookup } else { RangeMode::Bits };
+    let keys = target.setup(mode);
     let setup_time = start.elapsed();
     bar.finish_and_clear();
     let (pk, vk) = keys.context("dev setup failed")?;
-    let setup_constraints = target.setup_constraints()?;
+    let setup_constraints = target.setup_constraints(mode)?;
 
     // Key files: save, then load back as a device and a verifier would.
     let scratch = Scratch::new()?;
@@ -501,6 +508,7 @@ pub fn run(args: &Args) -> Result<()> {
             Target::Synthetic(_) => String::new(),
         },
         statement: target.statement_id(),
+        range_mode: if args.lookup { "lookup" } else { "bits" },
         runs: args.runs,
         constraints: shape.num_constraints,
         variables: shape.num_instance_variables + shape.num_witness_variables,
@@ -522,7 +530,7 @@ pub fn run(args: &Args) -> Result<()> {
         proving_key_save_ms: ui::millis(pk_save),
         proving_key_load_ms: ui::millis(pk_load),
         verifying_key_load_ms: ui::millis(vk_load),
-        proof_bytes: PROOF_BYTES,
+        proof_bytes: if args.lookup { LOOKUP_PROOF_BYTES } else { PROOF_BYTES },
         proof_json_bytes,
         peak_rss_bytes: process_peak,
         circuit: match target {

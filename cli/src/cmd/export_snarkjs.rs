@@ -109,6 +109,13 @@ fn prepare_dir(dir: &Path, files: &mut AtomicFiles) -> Result<()> {
 pub fn run(args: &Args) -> Result<()> {
     let manifest = read_manifest(&args.keys)?;
     let vk = load_verifying_key(&args.keys, manifest.as_ref())?;
+    if vk.key.is_lookup() {
+        return Err(anyhow!(BadInput(
+            "these are lookup-mode keys (zkid setup --lookup): snarkjs cannot verify their proofs (they carry a \
+             commitment and need an extra pairing); verify them with `zkid verify`, or set up without --lookup"
+                .into()
+        )));
+    }
     let bad_proof = || BadInput(format!("cannot read proof {}", args.proof.display()));
     let text = String::from_utf8(read_input(&args.proof, "proof")?)
         .map_err(|_| anyhow!("not UTF-8 text"))

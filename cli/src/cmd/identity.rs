@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use zkid_core::{QTensor, iris, npy, zkm};
 use zkid_prover::biometric::{self, Enrollment};
 use zkid_prover::json::field_to_decimal;
-use zkid_prover::proof::PROOF_BYTES;
 use zkid_prover::statement::{self, LoadedModel};
 use zkid_prover::{Fr, OsRng, SealingKey};
 
@@ -250,7 +249,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     println!(
         "leaves the device: {} ({} bytes proof + [c_img, c_tpl, nonce]); sealed enrollment kept in {}",
         a.output.display(),
-        PROOF_BYTES,
+        proved.envelope.proof.to_bytes().len(),
         a.enrollment.display()
     );
     Ok(())

@@ -227,12 +227,8 @@ pub fn load_model(path: &Path) -> Result<LoadedModel> {
     LoadedModel::from_bytes(&bytes).with_context(|| BadInput(format!("cannot load model {}", path.display())))
 }
 
-/// Number of R1CS constraints of `statement` over `model` (for `keys.json` and `bench`).
-pub fn count_constraints(model: &LoadedModel, statement: Statement) -> Result<u64> {
-    count_constraints_with(model, statement, zkid_prover::RangeMode::Bits)
-}
-
-/// [`count_constraints`] in the given range-check mode.
+/// Number of R1CS constraints of `statement` over `model` in a range-check mode (for
+/// `keys.json` and `bench`).
 pub fn count_constraints_with(model: &LoadedModel, statement: Statement, mode: zkid_prover::RangeMode) -> Result<u64> {
     Ok(zkid_prover::statement::constraint_count_with(model, statement, mode)? as u64)
 }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use zkid_core::npy;
 use zkid_prover::json::field_to_decimal;
-use zkid_prover::proof::PROOF_BYTES;
 use zkid_prover::statement::{self, Statement, public_outputs};
 use zkid_prover::{OsRng, ProvePhase};
 
@@ -115,7 +114,7 @@ pub fn run(args: &Args) -> Result<()> {
             phases_ms: ProvePhase::ALL.iter().map(|&p| (p.name(), ui::millis(t.get(p)))).collect(),
             msm_total_ms: ui::millis(t.msm_total()),
             prove_ms: ui::millis(t.total),
-            proof_bytes: PROOF_BYTES,
+            proof_bytes: proved.envelope.proof.to_bytes().len(),
             proof_json_bytes: text.len(),
             public_signals: proved.envelope.public_signals.len(),
             outputs,
@@ -150,8 +149,9 @@ pub fn run(args: &Args) -> Result<()> {
         _ => println!("output: committed (not revealed)"),
     }
     println!(
-        "leaves the device: the proof ({PROOF_BYTES} bytes compressed, {} as JSON) and {} public signals ({}); \
+        "leaves the device: the proof ({} bytes compressed, {} as JSON) and {} public signals ({}); \
          the input stays here",
+        proved.envelope.proof.to_bytes().len(),
         ui::bytes(text.len() as u64),
         proved.envelope.public_signals.len(),
         signal_roles(statement, outputs.as_ref().map(Vec::len))
