@@ -129,9 +129,19 @@ fn lookup(w: &Committed) -> SynResult<()> {
     })
 }
 
-/// Byte lookups of an `n`-bit limb decomposition: one per byte, two for a partial top limb.
-pub fn lookups_for(n: u32) -> u32 {
-    n / TABLE_BITS + if n % TABLE_BITS == 0 { 0 } else { 2 }
+/// Widths from which gadgets range-check by lookup (narrower values keep bit
+/// decompositions: a lookup's inverse is a full-width witness, which costs more in the
+/// proof's MSMs than a few booleans).
+pub const MIN_LOOKUP_BITS: u32 = TABLE_BITS;
+
+/// Top bits of a decomposition left to booleans instead of a two-lookup partial limb.
+const MAX_BOOLEAN_REMAINDER: u32 = 4;
+
+/// Constraints of an `n`-bit limb decomposition ([`limbs`]): a lookup per byte, then a
+/// boolean per remaining bit (at most 4) or two lookups for a 5–7-bit top limb.
+pub fn limb_cost(n: u32) -> u32 {
+    let rem = n % TABLE_BITS;
+    n / TABLE_BITS + if rem <= MAX_BOOLEAN_REMAINDER { rem } else { 2 }
 }
 
 /// A committed variable with `0 <= x < 2^n` (`n <= 8`): one lookup, two when `n < 8`
@@ -145,19 +155,33 @@ fn bounded_byte(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -> Syn
     Ok(x)
 }
 
-/// Committed limbs of an `n`-bit value, little-endian, each range-checked (bytes, and a top
-/// limb of `n mod 8` bits), and their combination `Σ limb·2^(8i)`. The top limb keeps every
-/// higher bit of `value`, so a value of `2^n` or more fails its lookup.
+/// A boolean witness (1 constraint).
+fn boolean(cs: &ConstraintSystemRef<Fr>, value: Option<u64>) -> SynResult<Wire> {
+    let b = Wire::witness(cs, value.map(Fr::from))?;
+    enforce(cs, &b, &b.sub(&Wire::constant(Fr::one())), &Wire::zero())?;
+    Ok(b)
+}
+
+/// Limbs of an `n`-bit value, little-endian: committed bytes (one lookup each), then the
+/// top `n mod 8` bits as booleans or as one committed limb ([`limb_cost`] constraints), and
+/// their combination `Σ limb·2^shift`. The top limb keeps every higher bit of `value`, so a
+/// value of `2^n` or more fails its lookup or booleanity.
 fn limbs(cs: &ConstraintSystemRef<Fr>, value: Option<u128>, n: u32) -> SynResult<Wire> {
-    let mut terms = Vec::with_capacity(n.div_ceil(TABLE_BITS) as usize);
+    let top = |v: u128, shift: u32| u64::try_from(v >> shift).unwrap_or(u64::MAX);
+    let mut terms = Vec::with_capacity((n / TABLE_BITS + MAX_BOOLEAN_REMAINDER) as usize);
     let mut shift = 0;
     while shift < n {
         let width = (n - shift).min(TABLE_BITS);
-        let rest = |v: u128| v >> shift;
-        let limb = value.map(|v| {
-            if shift + width >= n { u64::try_from(rest(v)).unwrap_or(u64::MAX) } else { (rest(v) & 0xff) as u64 }
-        });
-        terms.push((pow2(shift), bounded_byte(cs, limb, width)?.0));
+        let last = shift + width >= n;
+        if width < TABLE_BITS && width <= MAX_BOOLEAN_REMAINDER {
+            for b in 0..width {
+                let bit = value.map(|v| if b + 1 == width { top(v, shift + b) } else { ((v >> (shift + b)) & 1) as u64 });
+                terms.push((pow2(shift + b), boolean(cs, bit)?));
+            }
+        } else {
+            let limb = value.map(|v| if last { top(v, shift) } else { ((v >> shift) & 0xff) as u64 });
+            terms.push((pow2(shift), bounded_byte(cs, limb, width)?.0));
+        }
         shift += width;
     }
     Ok(Wire::linear(terms))
@@ -173,7 +197,7 @@ fn value_below(x: Option<Fr>, n: u32) -> Option<u128> {
 }
 
 /// Lookup-mode [`crate::gadgets::range_check`]: enforces `0 <= x < 2^n` with
-/// `⌈n/8⌉` byte lookups (one more for a partial top limb) and one constraint.
+/// [`limb_cost`]`(n) + 1` constraints.
 pub fn range_check(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<()> {
     if n == 0 || n > 120 {
         return Err(SynthesisError::Unsatisfiable);
@@ -183,7 +207,7 @@ pub fn range_check(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<
 }
 
 /// Lookup-mode [`crate::gadgets::alloc_bounded`]: a private `x ∈ [0, 2^n)` as the
-/// combination of its committed limbs. Cost: the lookups only.
+/// combination of its limbs. Cost: [`limb_cost`]`(n)`.
 pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -> SynResult<Wire> {
     if n == 0 || n > 63 {
         return Err(SynthesisError::Unsatisfiable);
@@ -194,20 +218,17 @@ pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -
 /// Lookup-mode sign test: for `-2^k <= x < 2^k`, returns `[x >= 0]` and `x` re-expressed
 /// over the new variables (a short combination, for callers that reuse `x`).
 ///
-/// `x + 2^K = c·2^K + r` with `K = 8⌈k/8⌉`, `r` the combination of `K/8` committed bytes
-/// and `c` a boolean witness. Cost: `K/8` lookups and 2 constraints. The sign is exact for
-/// every `-2^K <= x < 2^K` (bit decomposition's bound is `2^k`); beyond, unsatisfiable.
+/// `x + 2^k = c·2^k + r` with `r` the [`limbs`] of a `k`-bit value and `c` a boolean
+/// witness: the same bound as a bit decomposition. Cost: [`limb_cost`]`(k) + 2`.
 pub fn sign_split(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<(Wire, Wire)> {
     if k == 0 || k > 120 {
         return Err(SynthesisError::Unsatisfiable);
     }
-    let big_k = k.div_ceil(TABLE_BITS) * TABLE_BITS;
-    let shifted = x.add_const(pow2(big_k));
-    let value = if cs.is_in_setup_mode() { None } else { Some(value_below(shifted.value, big_k + 1).unwrap_or_default()) };
-    let c = Wire::witness(cs, value.map(|v| Fr::from((v >> big_k) as u64)))?;
-    enforce(cs, &c, &c.sub(&Wire::constant(Fr::one())), &Wire::zero())?;
-    let r = limbs(cs, value.map(|v| v & ((1u128 << big_k) - 1)), big_k)?;
-    let compact = c.scale(pow2(big_k)).add(&r).add_const(-pow2(big_k));
+    let shifted = x.add_const(pow2(k));
+    let value = if cs.is_in_setup_mode() { None } else { Some(value_below(shifted.value, k + 1).unwrap_or_default()) };
+    let c = boolean(cs, value.map(|v| (v >> k) as u64))?;
+    let r = limbs(cs, value.map(|v| v & ((1u128 << k) - 1)), k)?;
+    let compact = c.scale(pow2(k)).add(&r).add_const(-pow2(k));
     compact.enforce_equal(x, cs)?;
     Ok((c, compact))
 }
@@ -362,12 +383,13 @@ mod tests {
         for (x, y, z) in [(0, 0, 0), (8191, -(1 << 20), 4095), (77, (1 << 20) - 1, 1000), (4096, -1, 1)] {
             let (cs, fixed) = run(sample(x, y, z), Fr::from(ALPHA));
             assert!(cs.is_satisfied().unwrap(), "{x} {y} {z}");
-            // 13 bits: 1 byte + a 5-bit top limb (2 lookups) + 1 row; sign with K = 24: 3 lookups
-            // + 2 rows; 12 bits alloc: 1 byte + 4-bit limb (2 lookups); 1 mul; 1 output check.
-            let lookups = 3 + 3 + 3;
-            assert_eq!(cs.num_constraints(), 1 + 2 + 1 + 1 + lookups + TABLE_CONSTRAINTS);
-            // Committed: 2 + 3 + 2 limbs and the 256 multiplicities.
-            assert_eq!(fixed.indices.len(), 7 + TABLE_SIZE);
+            // 13 bits: 1 byte + a 5-bit top limb (2 lookups) + 1 row; sign, k = 20: 2 bytes,
+            // 4 booleans, c and 1 row; 12 bits alloc: 1 byte + 4 booleans; 1 mul; 1 output check.
+            let lookups = 3 + 2 + 1;
+            assert_eq!(cs.num_constraints(), 1 + (4 + 2) + 4 + 1 + 1 + lookups + TABLE_CONSTRAINTS);
+            assert_eq!(limb_cost(13) + limb_cost(20) + limb_cost(12), 3 + 6 + 5);
+            // Committed: 2 + 2 + 1 limbs and the 256 multiplicities.
+            assert_eq!(fixed.indices.len(), 5 + TABLE_SIZE);
             assert_eq!(fixed.values.len(), fixed.indices.len());
             // The challenge is the last public input.
             assert_eq!(cs.num_instance_variables(), 3);
@@ -376,8 +398,7 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_unsatisfiable() {
-        // The sign test bounds y to [-2^24, 2^24) (k = 20 rounded up to whole bytes).
-        for (x, y, z) in [(8192, 0, 0), (-1, 0, 0), (0, 1 << 24, 0), (0, -(1 << 24) - 1, 0), (0, 0, 4096)] {
+        for (x, y, z) in [(8192, 0, 0), (-1, 0, 0), (0, 1 << 20, 0), (0, -(1 << 20) - 1, 0), (0, 0, 4096)] {
             let (cs, _) = run(sample(x, y, z), Fr::from(ALPHA));
             assert!(!cs.is_satisfied().unwrap(), "{x} {y} {z}");
         }

@@ -43,10 +43,10 @@ pub fn decompose(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<Ve
 /// the linear combination `x - Σ_{i>=1} b_i 2^i`, and all `n` are constrained boolean.
 /// A `value` of `2^n` or more makes the system unsatisfied.
 ///
-/// In lookup mode ([`crate::lookup`]) widths of 3 bits and more are committed limbs instead:
-/// [`lookup::lookups_for`]`(n)` constraints.
+/// In lookup mode ([`crate::lookup`]) widths of 8 bits and more are limbs instead:
+/// [`lookup::limb_cost`]`(n)` constraints.
 pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -> SynResult<Wire> {
-    if lookup::active() && lookup::lookups_for(n) < n {
+    if lookup::active() && n >= lookup::MIN_LOOKUP_BITS {
         return lookup::alloc_bounded(cs, value, n);
     }
     if n == 0 || n > 63 {
@@ -64,10 +64,10 @@ pub fn alloc_bounded(cs: &ConstraintSystemRef<Fr>, value: Option<u64>, n: u32) -
     Ok(x)
 }
 
-/// Enforces `0 <= x < 2^n`. Cost: `n + 1` constraints; in lookup mode
-/// [`lookup::lookups_for`]`(n) + 1` when that is fewer.
+/// Enforces `0 <= x < 2^n`. Cost: `n + 1` constraints; in lookup mode, from 8 bits,
+/// [`lookup::limb_cost`]`(n) + 1`.
 pub fn range_check(cs: &ConstraintSystemRef<Fr>, x: &Wire, n: u32) -> SynResult<()> {
-    if lookup::active() && lookup::lookups_for(n) < n {
+    if lookup::active() && n >= lookup::MIN_LOOKUP_BITS {
         return lookup::range_check(cs, x, n);
     }
     decompose(cs, x, n).map(|_| ())
@@ -102,7 +102,8 @@ pub fn in_range(cs: &ConstraintSystemRef<Fr>, x: &Wire, lo: i64, hi: i64) -> Syn
 /// Returns the boolean `[x >= 0]` for an integer `x` with `-2^k <= x < 2^k`.
 ///
 /// Enforces the decomposition of `x + 2^k` into `k + 1` bits; the top bit is the result.
-/// Cost: `k + 2` constraints; in lookup mode `⌈k/8⌉ + 2` ([`lookup::sign_split`]).
+/// Cost: `k + 2` constraints; in lookup mode, from `k = 8`, [`lookup::limb_cost`]`(k) + 2`
+/// ([`lookup::sign_split`]).
 pub fn is_nonneg(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<Wire> {
     Ok(nonneg_split(cs, x, k)?.0)
 }
@@ -110,7 +111,7 @@ pub fn is_nonneg(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<Wi
 /// [`is_nonneg`] that also returns `x` re-expressed over the new variables (a short
 /// combination, for callers that use a long `x` again). Same cost.
 pub fn nonneg_split(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<(Wire, Wire)> {
-    if lookup::active() && k >= 2 {
+    if lookup::active() && k >= lookup::MIN_LOOKUP_BITS {
         return lookup::sign_split(cs, x, k);
     }
     let bits = decompose(cs, &x.add_const(pow2(k)), k + 1)?;
