@@ -106,6 +106,90 @@ fn iris_enroll_then_match_same_and_other_eye() {
     assert!(prove_match(&model, &mpk, &eye(1, 0, 0), &enrolled, 70_000, nonce, &mut rng, &mut NoObserver).is_err());
 }
 
+/// Lookup mode (`RangeMode::Lookup`) proves the same statements with fewer constraints: the
+/// proofs carry a commitment, verify with zkid's verifier, and every binding of the plain
+/// mode still holds (flipped verdict, other template, other image, nonce).
+#[test]
+fn iris_enroll_and_match_in_lookup_mode() {
+    use zkid_prover::statement::{RangeMode, constraint_count_with, setup_with};
+    let mut rng = ChaCha20Rng::seed_from_u64(17);
+    let model = mini_iris();
+    let spec = MatchSpec { max_shift: 3, min_bits: 16 };
+    let (epk, evk) = setup_with(&model, Statement::Enroll, RangeMode::Lookup, &mut rng).unwrap();
+    let (mpk, mvk) = setup_with(&model, Statement::Match(spec), RangeMode::Lookup, &mut rng).unwrap();
+    assert!(epk.key.is_lookup() && evk.key.is_lookup() && mvk.key.is_lookup());
+    for st in [Statement::Enroll, Statement::Match(spec)] {
+        let bits = constraint_count_with(&model, st, RangeMode::Bits).unwrap();
+        let lookups = constraint_count_with(&model, st, RangeMode::Lookup).unwrap();
+        assert!(lookups < bits, "{st:?}: {lookups} lookup-mode constraints vs {bits}");
+    }
+
+    let nonce = Fr::from(21u64);
+    let e = prove_enroll(&model, &epk, &eye(1, 0, 0), nonce, &mut rng, &mut NoObserver).unwrap();
+    assert_eq!(e.envelope.public_signals.len(), 3, "the challenge is derived, not a signal");
+    assert!(e.envelope.proof.commitment().is_some());
+    assert!(verify_envelope(&evk, &e.envelope, Some(nonce)).unwrap());
+    // The envelope's JSON keeps the commitment.
+    let back = zkid_prover::ProofEnvelope::from_json_str(&e.envelope.to_json_string()).unwrap();
+    assert_eq!(back, e.envelope);
+    let mut other = e.envelope.clone();
+    other.public_signals[1] += Fr::one();
+    assert!(!verify_envelope(&evk, &other, None).unwrap());
+
+    let tau = 22_938;
+    let m = prove_match(&model, &mpk, &eye(1, 4, 6), &e.enrollment, tau, nonce, &mut rng, &mut NoObserver).unwrap();
+    assert!(m.public.verdict);
+    assert!(verify_envelope(&mvk, &m.envelope, Some(nonce)).unwrap());
+    let o = prove_match(&model, &mpk, &eye(2, 0, 0), &e.enrollment, tau, nonce, &mut rng, &mut NoObserver).unwrap();
+    assert!(!o.public.verdict);
+    assert!(verify_envelope(&mvk, &o.envelope, Some(nonce)).unwrap());
+    let mut forged = o.envelope.clone();
+    forged.public_signals[3] = Fr::from(1u64);
+    assert!(!verify_envelope(&mvk, &forged, None).unwrap());
+    // A plain-mode key and a lookup-mode key are not interchangeable.
+    let (_, plain_vk) = setup(&model, Statement::Enroll, &mut rng).unwrap();
+    assert!(verify_envelope(&plain_vk, &e.envelope, None).is_err());
+}
+
+/// The lookup-mode circuits pin every witness too, and their recorded rows equal their
+/// matrices (the prover's matrix-free path).
+#[test]
+fn lookup_mode_circuits_pin_every_witness() {
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisError};
+    use zkid_circuits::lookup::{CommittedWitness, Committer, WithLookups};
+    use zkid_circuits::r1cs::{R1cs, TamperChecker};
+    use zkid_circuits::statement::{InferCircuit, InferPublic, InferWitness};
+    use zkid_prover::statement::ENROLL_SPEC;
+
+    struct Fixed;
+    impl Committer for Fixed {
+        fn commit(&mut self, w: CommittedWitness<'_>) -> Result<Option<Fr>, SynthesisError> {
+            assert!(!w.indices.is_empty());
+            Ok(w.values.map(|_| Fr::from(0x5eed_1234_5678_9abcu64)))
+        }
+    }
+    let model = mini_iris();
+    let m = &model.model;
+    let x = eye(3, 0, 0);
+    let trace = m.infer(&x).unwrap();
+    let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
+    let public = InferPublic::from_witness(m, ENROLL_SPEC, &w, Fr::from(9u64));
+    let enroll = || {
+        let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
+        InferCircuit { model: m, spec: ENROLL_SPEC, witness: Some((w, public.clone())) }
+    };
+    let (mut c1, mut c2) = (Fixed, Fixed);
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    WithLookups { circuit: enroll(), committer: Some(&mut c1) }.generate_constraints(cs.clone()).unwrap();
+    let rows = zkid_circuits::rows::record(WithLookups { circuit: enroll(), committer: Some(&mut c2) }).unwrap();
+    cs.finalize();
+    let r = R1cs::from_cs(&cs).unwrap();
+    assert!(r.is_satisfied(), "honest witness");
+    zkid_tests::assert_rows_agree(&r, &rows, "lookup-mode enroll");
+    let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
+    assert!(free.is_empty(), "witness columns {free:?} can change alone");
+}
+
 #[test]
 fn embedding_match_uses_squared_l2() {
     let mut rng = ChaCha20Rng::seed_from_u64(9);
