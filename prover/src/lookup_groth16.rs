@@ -366,6 +366,45 @@ mod tests {
         assert!(matches!(prove(&pk, 1, 1 << 24), Err(ProverError::Unsatisfied { .. })));
     }
 
+    /// Malformed commitment sections of a (resealed, so digest-valid) key file are
+    /// key-format errors, never a panic or a key that proves nonsense.
+    #[test]
+    fn malformed_commitment_sections_are_refused() {
+        use crate::keys::sha256;
+        let (pk, vk) = keys();
+        let n = pk.commitment().unwrap().len();
+        let good = crate::ProvingKeyFile::new(pk, zkid_core::ModelDigest([1; 32]), "t").unwrap().to_bytes().unwrap();
+        let reseal = |mut b: Vec<u8>| {
+            let at = b.len() - 32;
+            let d = sha256(&b[..at]);
+            b[at..].copy_from_slice(&d);
+            b
+        };
+        // From the end: digest 32, [δ₁]₂ 128, two blinding bases 128, bases 8 + 64n, indices 8 + 4n.
+        let indices_at = good.len() - 32 - 128 - 128 - (8 + 64 * n) - (8 + 4 * n) + 8;
+        let with = |f: &dyn Fn(&mut Vec<u8>)| {
+            let mut b = good.clone();
+            f(&mut b);
+            reseal(b)
+        };
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("indices out of order", with(&|b| b.swap(indices_at, indices_at + 4))),
+            ("index past the witness", with(&|b| b[indices_at + 4 * n - 1] = 0xff)),
+            ("more bases than indices", with(&|b| b[indices_at + 4 * n] ^= 1)),
+        ];
+        for (name, bytes) in cases {
+            let err = crate::ProvingKeyFile::from_bytes(&bytes).unwrap_err();
+            assert!(matches!(err, ProverError::KeyFormat(_)), "{name}: {err:?}");
+        }
+        // The verifying key's [δ₁]₂ is validated like every verifying-key point.
+        let vgood = crate::VerifyingKeyFile::new(vk, zkid_core::ModelDigest([1; 32]), "t").unwrap().to_bytes().unwrap();
+        let mut bad = vgood.clone();
+        let at = bad.len() - 32 - 60;
+        bad[at] ^= 0x10;
+        let err = crate::VerifyingKeyFile::from_bytes(&reseal(bad)).unwrap_err();
+        assert!(matches!(err, ProverError::KeyFormat(_)), "{err:?}");
+    }
+
     #[test]
     fn a_key_for_another_circuit_is_refused() {
         let (pk, _) = keys();
