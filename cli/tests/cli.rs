@@ -752,3 +752,40 @@ fn a_closed_stdout_ends_quietly() {
     child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// `zkid setup --lookup`: fewer constraints, proofs with a commitment that `zkid verify`
+/// accepts (and rejects when a signal changes), and no way out to snarkjs or Solidity.
+#[test]
+fn lookup_mode_keys_prove_verify_and_refuse_export() {
+    let dir = TempDir::new();
+    let zkm = digits_zkm();
+    let (plain, keys) = (dir.path("plain"), dir.path("keys"));
+    let o = zkid(&["setup", s(zkm), "--statement", "infer", "--dev", "-o", s(&plain), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bits: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = zkid(&["setup", s(zkm), "--statement", "infer", "--dev", "--lookup", "-o", s(&keys), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lookup: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let count = |v: &serde_json::Value| v["circuit"]["constraints"].as_u64().unwrap();
+    assert!(count(&lookup) < count(&bits), "{} vs {}", count(&lookup), count(&bits));
+    assert_eq!(lookup["circuit"]["public_inputs"], bits["circuit"]["public_inputs"]);
+
+    let proof = dir.path("proof.json");
+    let sample = models().join("digits/sample.npy");
+    let o = zkid(&["prove", s(zkm), "--keys", s(&keys), "--input", s(&sample), "-o", s(&proof), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["proof_bytes"], 160, "A, B, C and the commitment");
+    let o = zkid(&["verify", "--keys", s(&keys), s(&proof)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A changed signal fails; the plain keys refuse the proof.
+    let mut env: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&proof).unwrap()).unwrap();
+    assert!(env["proof"]["zkid_commitment"].is_array());
+    env["publicSignals"][0] = serde_json::Value::String("7".into());
+    let bad = dir.path("bad.json");
+    std::fs::write(&bad, env.to_string()).unwrap();
+    assert_invalid(&zkid(&["verify", "--keys", s(&keys), s(&bad)]), "");
+    assert_ne!(zkid(&["verify", "--keys", s(&plain), s(&proof)]).status.code(), Some(0));
+    let o = zkid(&["export", "solidity", "--keys", s(&keys), "-o", s(&dir.path("Verifier.sol"))]);
+    assert_bad_input(&o, "lookup");
+}
