@@ -166,6 +166,16 @@ fn run(ctx: &Ctx, opts: &Options) -> Result<(), String> {
         }
         cmd.args(["--json", "--stock", "--runs", row_runs]).args(row.args);
         let zkid_json = json_of(&capture(&mut cmd)?)?;
+        // The same statement in lookup mode (its own key; stock cannot prove it).
+        let lookup_json = match &zkm {
+            Some(m) => {
+                let mut cmd = Command::new(&zkid);
+                cmd.current_dir(&ctx.root).arg("bench").arg(m);
+                cmd.args(["--json", "--lookup", "--runs", row_runs]).args(row.args);
+                json_of(&capture(&mut cmd)?)?
+            }
+            None => Value::Null,
+        };
 
         let mut snarkjs = Value::Null;
         let mut ezkl = Value::Null;
@@ -177,10 +187,11 @@ fn run(ctx: &Ctx, opts: &Options) -> Result<(), String> {
                 ezkl = run_ezkl(ctx, folder, &out_dir)?;
             }
         }
-        let ratios = ratios(&zkid_json, &snarkjs, &ezkl);
+        let ratios = ratios(&zkid_json, &lookup_json, &snarkjs, &ezkl);
         rows.push(json!({
             "name": row.name,
             "zkid": zkid_json,
+            "zkid_lookup": lookup_json,
             "snarkjs": snarkjs,
             "ezkl": ezkl,
             "ratios": ratios,
@@ -372,9 +383,16 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 }
 
 /// Peer ÷ zkid for time, key size and peak RSS (> 1: zkid is better).
-fn ratios(zkid: &Value, snarkjs: &Value, ezkl: &Value) -> Value {
+/// Peer (or stock) figure over zkid's, for the plain (`bits`) and the lookup-mode proofs.
+fn ratios(zkid: &Value, lookup: &Value, snarkjs: &Value, ezkl: &Value) -> Value {
     let (t, pk, rss) = (num(zkid, "prove_ms"), num(zkid, "proving_key_bytes"), num(zkid, "prove_peak_rss_bytes"));
+    let (lt, lpk, lrss) = (num(lookup, "prove_ms"), num(lookup, "proving_key_bytes"), num(lookup, "prove_peak_rss_bytes"));
     json!({
+        "lookup_stock_prove_time": ratio(num(zkid, "stock_prove_ms"), lt),
+        "lookup_zkid_prove_time": ratio(t, lt),
+        "lookup_ezkl_prove_time": ratio(num(ezkl, "prove_ms"), lt),
+        "lookup_ezkl_proving_key": ratio(num(ezkl, "proving_key_bytes"), lpk),
+        "lookup_ezkl_peak_rss": ratio(num(ezkl, "prove_peak_rss_bytes"), lrss),
         "stock_prove_time": ratio(num(zkid, "stock_prove_ms"), t),
         "stock_peak_rss": ratio(num(zkid, "stock_peak_rss_bytes"), rss),
         "snarkjs_prove_time": ratio(num(snarkjs, "prove_ms"), t),
@@ -443,10 +461,13 @@ fn print_table(rows: &[Value]) {
         "zkid",
         "stock",
         "×",
+        "lookup",
+        "× stock",
         "snarkjs",
         "×",
         "ezkl",
         "×",
+        "× lookup",
         "pk zkid",
         "pk snarkjs",
         "pk ezkl",
@@ -464,10 +485,13 @@ fn print_table(rows: &[Value]) {
             fmt_ms(num(z, "prove_ms")),
             fmt_ms(num(z, "stock_prove_ms")),
             fmt_x(num(x, "stock_prove_time")),
+            fmt_ms(num(&r["zkid_lookup"], "prove_ms")),
+            fmt_x(num(x, "lookup_stock_prove_time")),
             fmt_ms(num(s, "prove_ms")),
             fmt_x(num(x, "snarkjs_prove_time")),
             fmt_ms(num(e, "prove_ms")),
             fmt_x(num(x, "ezkl_prove_time")),
+            fmt_x(num(x, "lookup_ezkl_prove_time")),
             fmt_mib(num(z, "proving_key_bytes")),
             fmt_mib(num(s, "zkey_bytes")),
             fmt_mib(num(e, "proving_key_bytes")),
@@ -585,7 +609,12 @@ mod tests {
         let z = json!({"prove_ms": 100.0, "stock_prove_ms": 250.0, "proving_key_bytes": 10.0,
                        "prove_peak_rss_bytes": 4.0, "stock_peak_rss_bytes": 8.0});
         let e = json!({"prove_ms": 20000.0, "proving_key_bytes": 1000.0, "prove_peak_rss_bytes": 400.0});
-        let r = ratios(&z, &Value::Null, &e);
+        let l = json!({"prove_ms": 50.0, "proving_key_bytes": 5.0, "prove_peak_rss_bytes": 2.0});
+        let r = ratios(&z, &l, &Value::Null, &e);
+        assert_eq!(r["lookup_stock_prove_time"], json!(5.0));
+        assert_eq!(r["lookup_zkid_prove_time"], json!(2.0));
+        assert_eq!(r["lookup_ezkl_prove_time"], json!(400.0));
+        assert_eq!(r["lookup_ezkl_proving_key"], json!(200.0));
         assert_eq!(r["stock_prove_time"], json!(2.5));
         assert_eq!(r["ezkl_prove_time"], json!(200.0));
         assert_eq!(r["ezkl_proving_key"], json!(100.0));
