@@ -134,11 +134,13 @@ fn lookup(w: &Committed) -> SynResult<()> {
 /// proof's MSMs than a few booleans).
 pub const MIN_LOOKUP_BITS: u32 = TABLE_BITS;
 
-/// Top bits of a decomposition left to booleans instead of a two-lookup partial limb.
-const MAX_BOOLEAN_REMAINDER: u32 = 4;
+/// Top bits of a decomposition left to booleans instead of a two-lookup partial limb (two at
+/// most: a third boolean would cost one constraint more than the limb, which tips the iris
+/// `match` statement over 2^19).
+const MAX_BOOLEAN_REMAINDER: u32 = 2;
 
 /// Constraints of an `n`-bit limb decomposition ([`limbs`]): a lookup per byte, then a
-/// boolean per remaining bit (at most 4) or two lookups for a 5–7-bit top limb.
+/// boolean per remaining bit (at most 2) or two lookups for a 3–7-bit top limb.
 pub fn limb_cost(n: u32) -> u32 {
     let rem = n % TABLE_BITS;
     n / TABLE_BITS + if rem <= MAX_BOOLEAN_REMAINDER { rem } else { 2 }
@@ -373,23 +375,24 @@ mod tests {
     }
 
     fn sample(x: i64, y: i64, z: u64) -> Sample {
-        Sample { x, n: 13, y, k: 20, z }
+        Sample { x, n: 13, y, k: 18, z }
     }
 
     const ALPHA: u64 = 0x1234_5678_9abc_def1;
 
     #[test]
     fn honest_values_satisfy_and_the_cost_is_one_row_per_lookup() {
-        for (x, y, z) in [(0, 0, 0), (8191, -(1 << 20), 4095), (77, (1 << 20) - 1, 1000), (4096, -1, 1)] {
+        for (x, y, z) in [(0, 0, 0), (8191, -(1 << 18), 4095), (77, (1 << 18) - 1, 1000), (4096, -1, 1)] {
             let (cs, fixed) = run(sample(x, y, z), Fr::from(ALPHA));
             assert!(cs.is_satisfied().unwrap(), "{x} {y} {z}");
-            // 13 bits: 1 byte + a 5-bit top limb (2 lookups) + 1 row; sign, k = 20: 2 bytes,
-            // 4 booleans, c and 1 row; 12 bits alloc: 1 byte + 4 booleans; 1 mul; 1 output check.
-            let lookups = 3 + 2 + 1;
-            assert_eq!(cs.num_constraints(), 1 + (4 + 2) + 4 + 1 + 1 + lookups + TABLE_CONSTRAINTS);
-            assert_eq!(limb_cost(13) + limb_cost(20) + limb_cost(12), 3 + 6 + 5);
-            // Committed: 2 + 2 + 1 limbs and the 256 multiplicities.
-            assert_eq!(fixed.indices.len(), 5 + TABLE_SIZE);
+            // 13 bits: 1 byte + a 5-bit top limb (2 lookups) + 1 row; sign, k = 18: 2 bytes,
+            // 2 booleans, c and 1 row; 12 bits alloc: 1 byte + a 4-bit limb (2 lookups); 1 mul;
+            // 1 output check.
+            let lookups = 3 + 2 + 3;
+            assert_eq!(cs.num_constraints(), 1 + (2 + 2) + 1 + 1 + lookups + TABLE_CONSTRAINTS);
+            assert_eq!(limb_cost(13) + limb_cost(18) + limb_cost(12), 3 + 4 + 3);
+            // Committed: 2 + 2 + 2 limbs and the 256 multiplicities.
+            assert_eq!(fixed.indices.len(), 6 + TABLE_SIZE);
             assert_eq!(fixed.values.len(), fixed.indices.len());
             // The challenge is the last public input.
             assert_eq!(cs.num_instance_variables(), 3);
@@ -398,7 +401,7 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_unsatisfiable() {
-        for (x, y, z) in [(8192, 0, 0), (-1, 0, 0), (0, 1 << 20, 0), (0, -(1 << 20) - 1, 0), (0, 0, 4096)] {
+        for (x, y, z) in [(8192, 0, 0), (-1, 0, 0), (0, 1 << 18, 0), (0, -(1 << 18) - 1, 0), (0, 0, 4096)] {
             let (cs, _) = run(sample(x, y, z), Fr::from(ALPHA));
             assert!(!cs.is_satisfied().unwrap(), "{x} {y} {z}");
         }
