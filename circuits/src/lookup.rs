@@ -177,7 +177,8 @@ fn limbs(cs: &ConstraintSystemRef<Fr>, value: Option<u128>, n: u32) -> SynResult
         let last = shift + width >= n;
         if width < TABLE_BITS && width <= MAX_BOOLEAN_REMAINDER {
             for b in 0..width {
-                let bit = value.map(|v| if b + 1 == width { top(v, shift + b) } else { ((v >> (shift + b)) & 1) as u64 });
+                let bit =
+                    value.map(|v| if b + 1 == width { top(v, shift + b) } else { ((v >> (shift + b)) & 1) as u64 });
                 terms.push((pow2(shift + b), boolean(cs, bit)?));
             }
         } else {
@@ -235,6 +236,61 @@ pub fn sign_split(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<(
     Ok((c, compact))
 }
 
+/// Lookup-mode requantize-and-clamp to `[lo, lo + 2^m)`: one limb decomposition of
+/// `d = t − lo·2^s + 2^(s+k)` (`t = acc·M + 2^(s−1)`, `|q_u − lo| < 2^k` for the quotient
+/// `q_u = ⌊t/2^s⌋`, `m < k`) serves both gadgets: `d = r + 2^s·v + 2^(s+m)·h + 2^(s+k)·c`
+/// with `r` the remainder (`s` bits), `v` the in-range value (`m` bits), `h` the overflow
+/// (`k − m` bits) and `c = [q_u >= lo]`. Then `[q_u <= hi] = [h = 0]` when `c = 1`, and the
+/// output is `c·([h = 0]·(v − (hi − lo)) + (hi − lo)) + lo`.
+/// Cost: [`limb_cost`] of `s`, `m` and `k − m`, plus 7 (c, the recomposition, a zero test,
+/// two products).
+pub(crate) fn requant_clamp(
+    cs: &ConstraintSystemRef<Fr>,
+    t: &Wire,
+    s: u32,
+    lo: i64,
+    m: u32,
+    k: u32,
+) -> SynResult<Wire> {
+    if s == 0 || m == 0 || m >= k || s + k > 120 {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let d = t.add_const(pow2(s + k) - crate::field::fr_from_i64(lo) * pow2(s));
+    let value = if cs.is_in_setup_mode() { None } else { Some(value_below(d.value, s + k + 1).unwrap_or_default()) };
+    let part = |v: u128, at: u32, n: u32| (v >> at) & ((1u128 << n) - 1);
+    let r = limbs(cs, value.map(|v| part(v, 0, s)), s)?;
+    let v = limbs(cs, value.map(|v| part(v, s, m)), m)?;
+    let h = limbs(cs, value.map(|v| part(v, s + m, k - m)), k - m)?;
+    let c = boolean(cs, value.map(|v| (v >> (s + k)) as u64))?;
+    Wire::linear([(Fr::one(), r), (pow2(s), v.clone()), (pow2(s + m), h.clone()), (pow2(s + k), c.clone())])
+        .enforce_equal(&d, cs)?;
+    let le = crate::gadgets::is_zero(cs, &h)?;
+    let span = pow2(m) - Fr::one();
+    let inner = le.mul(&v.add_const(-span), cs)?;
+    Ok(c.mul(&inner.add_const(span), cs)?.add_const(crate::field::fr_from_i64(lo)))
+}
+
+/// Runs `f` in lookup mode with a fixed challenge, for gadget tests.
+#[cfg(test)]
+pub(crate) fn run_with_lookups(
+    cs: &ConstraintSystemRef<Fr>,
+    f: impl FnOnce(&ConstraintSystemRef<Fr>) -> SynResult<()>,
+) -> SynResult<()> {
+    struct Fixed;
+    impl Committer for Fixed {
+        fn commit(&mut self, w: CommittedWitness<'_>) -> Result<Option<Fr>, SynthesisError> {
+            Ok(w.values.map(|_| Fr::from(0x0123_4567_89ab_cdefu64)))
+        }
+    }
+    struct Closure<F>(F);
+    impl<F: FnOnce(&ConstraintSystemRef<Fr>) -> SynResult<()>> ConstraintSynthesizer<Fr> for Closure<F> {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> SynResult<()> {
+            (self.0)(&cs)
+        }
+    }
+    WithLookups { circuit: Closure(f), committer: Some(&mut Fixed) }.generate_constraints(cs.clone())
+}
+
 /// A circuit synthesized with lookup range checks: runs `circuit` in lookup mode, then
 /// builds the table side, asks `committer` for the challenge and adds the lookup rows.
 pub struct WithLookups<'c, C> {
@@ -273,15 +329,20 @@ fn finish(cs: &ConstraintSystemRef<Fr>, committer: Option<&mut dyn Committer>) -
     for &m in &counts {
         multiplicities.push(committed_witness(cs, (!setup).then(|| Fr::from(m)))?);
     }
-    let (indices, values, looked_up) =
-        with_context(|c| (std::mem::take(&mut c.indices), std::mem::take(&mut c.values), std::mem::take(&mut c.looked_up)))?;
+    let (indices, values, looked_up) = with_context(|c| {
+        (std::mem::take(&mut c.indices), std::mem::take(&mut c.values), std::mem::take(&mut c.looked_up))
+    })?;
     let public = if setup {
         None
     } else {
         let inner = cs.borrow().ok_or(SynthesisError::MissingCS)?;
         Some(inner.instance_assignment()?.get(1..).unwrap_or_default().to_vec())
     };
-    let witness = CommittedWitness { indices: &indices, values: (!setup).then_some(&values[..]), public_inputs: public.as_deref() };
+    let witness = CommittedWitness {
+        indices: &indices,
+        values: (!setup).then_some(&values[..]),
+        public_inputs: public.as_deref(),
+    };
     let challenge = match committer {
         Some(c) => c.commit(witness)?,
         None if setup => None,
@@ -291,8 +352,11 @@ fn finish(cs: &ConstraintSystemRef<Fr>, committer: Option<&mut dyn Committer>) -
     let alpha = Wire::input(cs, challenge)?;
     let one = Wire::constant(Fr::one());
     // Every denominator `α − v` (lookups) and `α − t` (table), inverted in one batch.
-    let diffs: Vec<Wire> =
-        looked_up.iter().map(|v| alpha.sub(v)).chain((0..TABLE_SIZE).map(|t| alpha.add_const(-Fr::from(t as u64)))).collect();
+    let diffs: Vec<Wire> = looked_up
+        .iter()
+        .map(|v| alpha.sub(v))
+        .chain((0..TABLE_SIZE).map(|t| alpha.add_const(-Fr::from(t as u64))))
+        .collect();
     let inverses = challenge.map(|_| {
         let mut inv: Vec<Fr> = diffs.iter().map(|d| d.value.unwrap_or_default()).collect();
         ark_ff::batch_inversion(&mut inv);
@@ -451,7 +515,9 @@ mod tests {
         let setup = ConstraintSystem::<Fr>::new_ref();
         setup.set_mode(SynthesisMode::Setup);
         let mut rec = Fixed { challenge: Fr::from(0u64), indices: vec![], values: vec![] };
-        WithLookups { circuit: sample(0, 0, 0), committer: Some(&mut rec) }.generate_constraints(setup.clone()).unwrap();
+        WithLookups { circuit: sample(0, 0, 0), committer: Some(&mut rec) }
+            .generate_constraints(setup.clone())
+            .unwrap();
         assert_eq!(setup.num_constraints(), cs.num_constraints());
         assert_eq!(setup.num_witness_variables(), cs.num_witness_variables());
         assert_eq!(rec.indices, fixed.indices);
@@ -472,7 +538,8 @@ mod tests {
         struct Nested;
         impl ConstraintSynthesizer<Fr> for Nested {
             fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> SynResult<()> {
-                WithLookups { circuit: Sample { x: 0, n: 8, y: 0, k: 8, z: 0 }, committer: None }.generate_constraints(cs)
+                WithLookups { circuit: Sample { x: 0, n: 8, y: 0, k: 8, z: 0 }, committer: None }
+                    .generate_constraints(cs)
             }
         }
         let setup = ConstraintSystem::<Fr>::new_ref();

@@ -37,10 +37,19 @@ pub fn alloc_input(cs: &ConstraintSystemRef<Fr>, model: &QModel, input: Option<&
         let px = (0..n).map(|i| PixelWires::alloc(cs, input.map(|x| x[i]))).collect::<SynResult<Vec<_>>>()?;
         return Ok(ModelInput { values: px.iter().map(PixelWires::value).collect(), iris: Some(px) });
     }
+    let (lo, hi) = (t.quant.lo, t.quant.hi);
+    let span = (hi as i128 - lo as i128 + 1).max(0) as u128;
+    // In lookup mode a power-of-two range is allocated as its limbs: no recomposition row.
+    let as_limbs =
+        crate::lookup::active() && span.is_power_of_two() && span.trailing_zeros() >= crate::lookup::MIN_LOOKUP_BITS;
     let values = (0..n)
         .map(|i| {
+            if as_limbs {
+                let offset = input.map(|x| u64::try_from(x[i] as i128 - lo as i128).unwrap_or(u64::MAX));
+                return Ok(gadgets::alloc_bounded(cs, offset, span.trailing_zeros())?.add_const(fr_from_i64(lo)));
+            }
             let w = Wire::witness(cs, input.map(|x| fr_from_i64(x[i])))?;
-            gadgets::in_range(cs, &w, t.quant.lo, t.quant.hi)?;
+            gadgets::in_range(cs, &w, lo, hi)?;
             Ok(w)
         })
         .collect::<SynResult<Vec<_>>>()?;
@@ -64,15 +73,15 @@ fn finish(
             OutputStage::Sign => gadgets::sign(cs, a, u64::try_from(bound).map_err(|_| SynthesisError::Unsatisfiable)?),
             OutputStage::Requant(r) => {
                 let m = r.for_channel(channel_of(&out.shape, i));
-                let q = gadgets::requantize(cs, a, m, trace.and_then(|t| t.steps.get(i)).map(|s| s.unclamped))?;
                 let round = if m.shift > 0 { 1u128 << (m.shift - 1) } else { 0 };
                 let qmax = (bound * m.mult as u128 + round) >> m.shift;
-                gadgets::clamp(
+                gadgets::requantize_clamp(
                     cs,
-                    &q,
-                    out.quant.lo,
-                    out.quant.hi,
+                    a,
+                    m,
+                    (out.quant.lo, out.quant.hi),
                     u64::try_from(qmax + 1).map_err(|_| SynthesisError::Unsatisfiable)?,
+                    trace.and_then(|t| t.steps.get(i)).map(|s| s.unclamped),
                 )
             }
         })

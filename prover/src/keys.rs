@@ -42,9 +42,9 @@ use zkid_core::ModelDigest;
 
 use crate::error::{KeyKind, ProverError, Result};
 use crate::key_layout;
-pub use crate::lookup_groth16::CommitmentKey;
 pub use crate::key_stream::STREAM_BYTES;
 use crate::key_stream::{self, ByteSource, Digester, Limited, SliceSource, StreamSource};
+pub use crate::lookup_groth16::CommitmentKey;
 
 /// Newest key file format version this build reads: 3, a lookup-mode key (version 2 and a
 /// commitment extension).
@@ -275,8 +275,11 @@ impl KeyPayload for ProvingKey {
     fn read_payload(src: &mut Limited<'_>, version: u16) -> Result<Self> {
         // Unchecked on purpose (see module docs): integrity comes from the SHA-256.
         let ark = key_layout::read(src)?;
-        let commitment =
-            if version == KEY_FORMAT_VERSION { Some(key_layout::read_commitment(src, ark.l_query.len())?) } else { None };
+        let commitment = if version == KEY_FORMAT_VERSION {
+            Some(key_layout::read_commitment(src, ark.l_query.len())?)
+        } else {
+            None
+        };
         if src.remaining() > 0 {
             return Err(ProverError::KeyFormat(format!("{} unread bytes after the proving key", src.remaining())));
         }

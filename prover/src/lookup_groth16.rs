@@ -123,10 +123,12 @@ where
     let mut recorder = IndexRecorder::default();
     let rejected = RefCell::new(None);
     let wrapped = R1csOnly { inner: WithLookups { circuit, committer: Some(&mut recorder) }, rejected: &rejected };
-    let mut pk = CircomGroth16::generate_parameters_with_qap(wrapped, alpha, beta, gamma, delta, g1, g2, rng)
-        .map_err(|e| match rejected.borrow_mut().take() {
-            Some(label) => ProverError::UnsupportedPredicate(label),
-            None => ProverError::Synthesis(e),
+    let mut pk =
+        CircomGroth16::generate_parameters_with_qap(wrapped, alpha, beta, gamma, delta, g1, g2, rng).map_err(|e| {
+            match rejected.borrow_mut().take() {
+                Some(label) => ProverError::UnsupportedPredicate(label),
+                None => ProverError::Synthesis(e),
+            }
         })?;
     let indices = recorder.0;
     if indices.iter().any(|&i| i >= pk.l_query.len()) || !indices.is_sorted() {
@@ -177,11 +179,8 @@ impl Committer for ProveCommitter<'_> {
             return Err(SynthesisError::AssignmentMissing);
         };
         if w.indices != self.ck.indices.as_slice() || values.len() != self.ck.bases.len() {
-            self.mismatch = Some(format!(
-                "key commits to {} variables, the circuit to {}",
-                self.ck.indices.len(),
-                w.indices.len()
-            ));
+            self.mismatch =
+                Some(format!("key commits to {} variables, the circuit to {}", self.ck.indices.len(), w.indices.len()));
             return Err(SynthesisError::Unsatisfiable);
         }
         let scalars: Vec<_> = values.par_iter().map(|v| v.into_bigint()).collect();

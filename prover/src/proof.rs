@@ -69,7 +69,8 @@ impl Proof {
                 bytes.len()
             )));
         }
-        let bad = |e: ark_serialize::SerializationError| ProverError::ProofFormat(format!("invalid point encoding: {e}"));
+        let bad =
+            |e: ark_serialize::SerializationError| ProverError::ProofFormat(format!("invalid point encoding: {e}"));
         let (abc, d) = bytes.split_at(PROOF_BYTES);
         let ark = ark_groth16::Proof::<Bn254>::deserialize_with_mode(abc, Compress::Yes, Validate::Yes).map_err(bad)?;
         let commitment = if d.is_empty() {

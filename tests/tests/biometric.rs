@@ -178,16 +178,36 @@ fn lookup_mode_circuits_pin_every_witness() {
         let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
         InferCircuit { model: m, spec: ENROLL_SPEC, witness: Some((w, public.clone())) }
     };
+    let check = |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, rows: zkid_circuits::rows::Rows, what: &str| {
+        cs.finalize();
+        let r = R1cs::from_cs(&cs).unwrap();
+        assert!(r.is_satisfied(), "{what}: honest witness");
+        zkid_tests::assert_rows_agree(&r, &rows, what);
+        let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
+        assert!(free.is_empty(), "{what}: witness columns {free:?} can change alone");
+    };
     let (mut c1, mut c2) = (Fixed, Fixed);
     let cs = ConstraintSystem::<Fr>::new_ref();
     WithLookups { circuit: enroll(), committer: Some(&mut c1) }.generate_constraints(cs.clone()).unwrap();
     let rows = zkid_circuits::rows::record(WithLookups { circuit: enroll(), committer: Some(&mut c2) }).unwrap();
-    cs.finalize();
-    let r = R1cs::from_cs(&cs).unwrap();
-    assert!(r.is_satisfied(), "honest witness");
-    zkid_tests::assert_rows_agree(&r, &rows, "lookup-mode enroll");
-    let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
-    assert!(free.is_empty(), "witness columns {free:?} can change alone");
+    check(cs, rows, "lookup-mode iris enroll");
+
+    // An ML model: input bytes as limbs, the fused requantize-and-clamp stages.
+    let opts = CompileOptions { name: "digits".into(), ..Default::default() };
+    let c = compile(&onnx_bytes("digits"), vec![load_npy("digits", "calib.npy")], &opts, &mut |_, _| {}).unwrap();
+    let x = c.model.quantize_input(&load_npy("digits", "sample.npy")).unwrap();
+    let trace = c.model.infer(&x).unwrap();
+    let spec = zkid_circuits::statement::InferSpec::default();
+    let infer = || {
+        let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
+        let public = InferPublic::from_witness(&c.model, spec, &w, Fr::from(9u64));
+        InferCircuit { model: &c.model, spec, witness: Some((w, public)) }
+    };
+    let (mut c1, mut c2) = (Fixed, Fixed);
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    WithLookups { circuit: infer(), committer: Some(&mut c1) }.generate_constraints(cs.clone()).unwrap();
+    let rows = zkid_circuits::rows::record(WithLookups { circuit: infer(), committer: Some(&mut c2) }).unwrap();
+    check(cs, rows, "lookup-mode digits infer");
 }
 
 #[test]

@@ -386,7 +386,8 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 /// Peer (or stock) figure over zkid's, for the plain (`bits`) and the lookup-mode proofs.
 fn ratios(zkid: &Value, lookup: &Value, snarkjs: &Value, ezkl: &Value) -> Value {
     let (t, pk, rss) = (num(zkid, "prove_ms"), num(zkid, "proving_key_bytes"), num(zkid, "prove_peak_rss_bytes"));
-    let (lt, lpk, lrss) = (num(lookup, "prove_ms"), num(lookup, "proving_key_bytes"), num(lookup, "prove_peak_rss_bytes"));
+    let (lt, lpk, lrss) =
+        (num(lookup, "prove_ms"), num(lookup, "proving_key_bytes"), num(lookup, "prove_peak_rss_bytes"));
     json!({
         "lookup_stock_prove_time": ratio(num(zkid, "stock_prove_ms"), lt),
         "lookup_zkid_prove_time": ratio(t, lt),

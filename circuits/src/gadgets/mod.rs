@@ -18,7 +18,7 @@ pub use clamp::clamp;
 pub use distance::l2_verdict;
 pub use hamming::{BitRows, ShiftCounts, TAU_ONE, hd_verdict, rotation_counts};
 pub use max::max;
-pub use requant::requantize;
+pub use requant::{requantize, requantize_clamp};
 pub use sign::sign;
 
 #[cfg(test)]
