@@ -175,7 +175,7 @@ fn limbs(cs: &ConstraintSystemRef<Fr>, value: Option<u128>, n: u32) -> SynResult
     while shift < n {
         let width = (n - shift).min(TABLE_BITS);
         let last = shift + width >= n;
-        if width < TABLE_BITS && width <= MAX_BOOLEAN_REMAINDER {
+        if width <= MAX_BOOLEAN_REMAINDER {
             for b in 0..width {
                 let bit =
                     value.map(|v| if b + 1 == width { top(v, shift + b) } else { ((v >> (shift + b)) & 1) as u64 });
