@@ -413,20 +413,7 @@ where
     let start = Instant::now();
     let mut timings = ProveTimings::default();
     let rows = timed(ProvePhase::Synthesis, observer, &mut timings, || rows::record(circuit))??;
-    let shape = CircuitShape {
-        num_constraints: rows.num_constraints(),
-        num_instance_variables: rows.num_instance,
-        num_witness_variables: rows.num_witness(),
-        domain_size: reduction::domain_size::<Fr, Domain>(rows.num_constraints(), rows.num_instance)
-            .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
-    };
-    check_instances(pk, &shape)?;
-    // The rows were evaluated during synthesis; this phase is only the satisfaction verdict
-    // (kept so that every prover reports the same phases to progress observers).
-    let unsatisfied = timed(ProvePhase::RowEvaluation, observer, &mut timings, || rows.first_unsatisfied)?;
-    if let Some(constraint) = unsatisfied {
-        return Err(ProverError::Unsatisfied { constraint });
-    }
+    let shape = check_recorded(pk, &rows, observer, &mut timings)?;
     let zkid_circuits::rows::Rows { a, b, z, .. } = rows;
     let proof = prove_evaluations_timed(pk, a, b, &z, rng, observer, &mut timings)?;
     let public_inputs = z[1..shape.num_instance_variables].to_vec();
@@ -439,8 +426,32 @@ where
     Ok(ProveReport { proof, public_inputs, timings, shape })
 }
 
+/// The shape of a recorded synthesis, checked against `pk`, then the satisfaction verdict.
+/// The rows were evaluated while recording; the row-evaluation phase is only the verdict
+/// (kept so that every prover reports the same phases to progress observers).
+pub(crate) fn check_recorded(
+    pk: &ProvingKey,
+    rows: &rows::Rows,
+    observer: &mut dyn ProveObserver,
+    timings: &mut ProveTimings,
+) -> Result<CircuitShape> {
+    let shape = CircuitShape {
+        num_constraints: rows.num_constraints(),
+        num_instance_variables: rows.num_instance,
+        num_witness_variables: rows.num_witness(),
+        domain_size: reduction::domain_size::<Fr, Domain>(rows.num_constraints(), rows.num_instance)
+            .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
+    };
+    check_instances(pk, &shape)?;
+    let unsatisfied = timed(ProvePhase::RowEvaluation, observer, timings, || rows.first_unsatisfied)?;
+    if let Some(constraint) = unsatisfied {
+        return Err(ProverError::Unsatisfied { constraint });
+    }
+    Ok(shape)
+}
+
 /// The key was made for as many public inputs as the circuit has.
-pub(crate) fn check_instances(pk: &ProvingKey, shape: &CircuitShape) -> Result<()> {
+fn check_instances(pk: &ProvingKey, shape: &CircuitShape) -> Result<()> {
     let key_instances = pk.as_ark().vk.gamma_abc_g1.len();
     if key_instances != shape.num_instance_variables {
         return Err(ProverError::KeyCircuitMismatch(format!(

@@ -38,13 +38,12 @@ use rayon::prelude::*;
 use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::groth16::{
-    CircomGroth16, CircuitShape, Domain, ProveObserver, ProvePhase, ProveReport, ProveTimings, R1csOnly,
-    check_instances, prove_evaluations_timed, timed,
+    CircomGroth16, ProveObserver, ProvePhase, ProveReport, ProveTimings, R1csOnly, check_recorded,
+    prove_evaluations_timed, timed,
 };
 use crate::keys::{ProvingKey, VerifyingKey};
 use crate::msm;
 use crate::proof::Proof;
-use crate::reduction;
 use zkid_circuits::lookup::{CommittedWitness, Committer, WithLookups};
 use zkid_circuits::rows::{self, RecordableCircuit};
 
@@ -217,18 +216,7 @@ where
     }
     let rows = recorded?;
     let commitment = committer.commitment.ok_or(SynthesisError::AssignmentMissing)?;
-    let shape = CircuitShape {
-        num_constraints: rows.num_constraints(),
-        num_instance_variables: rows.num_instance,
-        num_witness_variables: rows.num_witness(),
-        domain_size: reduction::domain_size::<Fr, Domain>(rows.num_constraints(), rows.num_instance)
-            .ok_or(SynthesisError::PolynomialDegreeTooLarge)?,
-    };
-    check_instances(pk, &shape)?;
-    let unsatisfied = timed(ProvePhase::RowEvaluation, observer, &mut timings, || rows.first_unsatisfied)?;
-    if let Some(constraint) = unsatisfied {
-        return Err(ProverError::Unsatisfied { constraint });
-    }
+    let shape = check_recorded(pk, &rows, observer, &mut timings)?;
     let zkid_circuits::rows::Rows { a, b, z, num_instance, .. } = rows;
     let groth = prove_evaluations_timed(pk, a, b, &z, rng, observer, &mut timings)?.into_ark();
     let c = (groth.c.into_group() - ck.blind_c * committer.rho).into_affine();

@@ -38,6 +38,18 @@ fn eye(seed: u64, shift: usize, noise: u64) -> QTensor {
     QTensor::new(vec![1, H, W], x).unwrap()
 }
 
+/// Honest witness satisfied, recorded rows equal to the matrices, and no witness column that
+/// can change alone.
+fn assert_pinned(cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, rows: zkid_circuits::rows::Rows, what: &str) {
+    use zkid_circuits::r1cs::{R1cs, TamperChecker};
+    cs.finalize();
+    let r = R1cs::from_cs(&cs).unwrap();
+    assert!(r.is_satisfied(), "{what}: honest witness");
+    zkid_tests::assert_rows_agree(&r, &rows, what);
+    let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
+    assert!(free.is_empty(), "{what}: witness columns {free:?} can change alone");
+}
+
 #[test]
 fn iris_enroll_then_match_same_and_other_eye() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
@@ -157,7 +169,6 @@ fn iris_enroll_and_match_in_lookup_mode() {
 fn lookup_mode_circuits_pin_every_witness() {
     use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisError};
     use zkid_circuits::lookup::{CommittedWitness, Committer, WithLookups};
-    use zkid_circuits::r1cs::{R1cs, TamperChecker};
     use zkid_circuits::statement::{InferCircuit, InferPublic, InferWitness};
     use zkid_prover::statement::ENROLL_SPEC;
 
@@ -178,19 +189,11 @@ fn lookup_mode_circuits_pin_every_witness() {
         let w = InferWitness { input: &x, trace: &trace, input_salt: Fr::from(3u64), output_salt: Fr::from(4u64) };
         InferCircuit { model: m, spec: ENROLL_SPEC, witness: Some((w, public.clone())) }
     };
-    let check = |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, rows: zkid_circuits::rows::Rows, what: &str| {
-        cs.finalize();
-        let r = R1cs::from_cs(&cs).unwrap();
-        assert!(r.is_satisfied(), "{what}: honest witness");
-        zkid_tests::assert_rows_agree(&r, &rows, what);
-        let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
-        assert!(free.is_empty(), "{what}: witness columns {free:?} can change alone");
-    };
     let (mut c1, mut c2) = (Fixed, Fixed);
     let cs = ConstraintSystem::<Fr>::new_ref();
     WithLookups { circuit: enroll(), committer: Some(&mut c1) }.generate_constraints(cs.clone()).unwrap();
     let rows = zkid_circuits::rows::record(WithLookups { circuit: enroll(), committer: Some(&mut c2) }).unwrap();
-    check(cs, rows, "lookup-mode iris enroll");
+    assert_pinned(cs, rows, "lookup-mode iris enroll");
 
     // An ML model: input bytes as limbs, the fused requantize-and-clamp stages.
     let opts = CompileOptions { name: "digits".into(), ..Default::default() };
@@ -207,7 +210,7 @@ fn lookup_mode_circuits_pin_every_witness() {
     let cs = ConstraintSystem::<Fr>::new_ref();
     WithLookups { circuit: infer(), committer: Some(&mut c1) }.generate_constraints(cs.clone()).unwrap();
     let rows = zkid_circuits::rows::record(WithLookups { circuit: infer(), committer: Some(&mut c2) }).unwrap();
-    check(cs, rows, "lookup-mode digits infer");
+    assert_pinned(cs, rows, "lookup-mode digits infer");
 }
 
 #[test]
@@ -250,7 +253,7 @@ fn embedding_match_uses_squared_l2() {
 #[test]
 fn enroll_and_match_circuits_pin_every_witness() {
     use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
-    use zkid_circuits::r1cs::{R1cs, TamperChecker};
+    use zkid_circuits::r1cs::R1cs;
     use zkid_circuits::statement::commit;
     use zkid_circuits::statement::matching::native_verdict;
     use zkid_circuits::statement::{InferCircuit, InferPublic, InferWitness, MatchCircuit, MatchPublic, MatchWitness};
@@ -259,14 +262,6 @@ fn enroll_and_match_circuits_pin_every_witness() {
     let model = mini_iris();
     let m = &model.model;
     let spec = MatchSpec { max_shift: 3, min_bits: 16 };
-    let check = |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>, rows: zkid_circuits::rows::Rows, what: &str| {
-        cs.finalize();
-        let r = R1cs::from_cs(&cs).unwrap();
-        assert!(r.is_satisfied(), "{what}: honest witness");
-        zkid_tests::assert_rows_agree(&r, &rows, what);
-        let free = TamperChecker::new(&r).free_witness_columns(Fr::from(1u64));
-        assert!(free.is_empty(), "{what}: witness columns {free:?} can change alone");
-    };
 
     let x = eye(1, 0, 0);
     let trace = m.infer(&x).unwrap();
@@ -278,7 +273,7 @@ fn enroll_and_match_circuits_pin_every_witness() {
     };
     let cs = ConstraintSystem::<Fr>::new_ref();
     enroll().generate_constraints(cs.clone()).unwrap();
-    check(cs, zkid_circuits::rows::record(enroll()).unwrap(), "enroll");
+    assert_pinned(cs, zkid_circuits::rows::record(enroll()).unwrap(), "enroll");
 
     let enrolled = trace.output().data().to_vec();
     let q = m.tensor(m.output()).quant;
@@ -316,7 +311,7 @@ fn enroll_and_match_circuits_pin_every_witness() {
             assert!(!r.is_satisfied(), "a flipped verdict must be unsatisfiable");
             zkid_tests::assert_rows_agree(&r, &rows, "flipped match");
         } else {
-            check(cs, rows, "match");
+            assert_pinned(cs, rows, "match");
         }
     }
 }
