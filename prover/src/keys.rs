@@ -1,11 +1,11 @@
 //! Proving and verifying keys, and the key file container.
 //!
-//! # File layout (version 2, all integers little-endian)
+//! # File layout (version 2, all integers little-endian; version 3 is a lookup-mode key)
 //!
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic: `ZKIDPKEY` (proving key) or `ZKIDVKEY` (verifying key) |
-//! | 8 | 2 | format version (`2`; version 1 stored proving keys in arkworks' layout) |
+//! | 8 | 2 | format version (`2`; `3`: a lookup-mode key, whose payload ends with the commitment section of [`crate::lookup_groth16`] (proving key) or `[δ₁]₂` (verifying key); version 1 stored proving keys in arkworks' layout) |
 //! | 10 | 32 | model digest (`zkid_core::ModelDigest`, SHA-256 of the `.zkm`) |
 //! | 42 | 32 | verifying-key digest: SHA-256 of the VK's compressed arkworks bytes |
 //! | 74 | 2 | length `k` of the statement id (≤ 256) |
