@@ -62,11 +62,6 @@ pub trait Committer {
 pub struct Committed(Wire);
 
 impl Committed {
-    /// The wire.
-    pub fn wire(&self) -> &Wire {
-        &self.0
-    }
-
     fn scale(&self, c: Fr) -> Committed {
         Committed(self.0.scale(c))
     }

@@ -325,6 +325,7 @@ mod tests {
             // Binary and JSON forms round-trip the commitment.
             assert_eq!(Proof::from_bytes(&r.proof.to_bytes()).unwrap(), r.proof);
             assert_eq!(r.proof.to_bytes().len(), crate::proof::LOOKUP_PROOF_BYTES);
+            assert_eq!(r.proof.encoded_len(), crate::proof::LOOKUP_PROOF_BYTES);
             assert_eq!(Proof::from_snarkjs_json(&r.proof.to_snarkjs_json()).unwrap(), r.proof);
         }
         assert!(matches!(

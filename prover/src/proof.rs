@@ -48,6 +48,11 @@ impl Proof {
         self.commitment
     }
 
+    /// Length of [`Proof::to_bytes`]: [`PROOF_BYTES`], or [`LOOKUP_PROOF_BYTES`] with a commitment.
+    pub fn encoded_len(&self) -> usize {
+        if self.commitment.is_some() { LOOKUP_PROOF_BYTES } else { PROOF_BYTES }
+    }
+
     /// The compressed encoding: 128 bytes, 160 with a commitment.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(LOOKUP_PROOF_BYTES);

@@ -173,6 +173,7 @@ fn changed_byte_of_binary_proof_is_rejected_or_invalid() {
     let (pk, vk) = keys(5);
     let proof = prove(&pk, Cubic::honest(3, 5), &mut rng(2)).unwrap();
     let bytes = proof.to_bytes();
+    assert_eq!((bytes.len(), proof.encoded_len()), (crate::proof::PROOF_BYTES, crate::proof::PROOF_BYTES));
     for i in [0, 17, 31, 32, 63, 95, 96, 127] {
         let mut b = bytes.clone();
         b[i] ^= 0x01;

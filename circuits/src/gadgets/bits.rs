@@ -105,7 +105,12 @@ pub fn in_range(cs: &ConstraintSystemRef<Fr>, x: &Wire, lo: i64, hi: i64) -> Syn
 /// Cost: `k + 2` constraints; in lookup mode, from `k = 8`, [`lookup::limb_cost`]`(k) + 2`
 /// ([`lookup::sign_split`]).
 pub fn is_nonneg(cs: &ConstraintSystemRef<Fr>, x: &Wire, k: u32) -> SynResult<Wire> {
-    Ok(nonneg_split(cs, x, k)?.0)
+    if lookup::active() && k >= lookup::MIN_LOOKUP_BITS {
+        return Ok(lookup::sign_split(cs, x, k)?.0);
+    }
+    // Only the top bit: the re-expression of `x` ([`nonneg_split`]) is not built.
+    let bits = decompose(cs, &x.add_const(pow2(k)), k + 1)?;
+    Ok(bits[k as usize].clone())
 }
 
 /// [`is_nonneg`] that also returns `x` re-expressed over the new variables (a short

@@ -249,7 +249,7 @@ pub fn enroll(args: &EnrollArgs) -> Result<()> {
     println!(
         "leaves the device: {} ({} bytes proof + [c_img, c_tpl, nonce]); sealed enrollment kept in {}",
         a.output.display(),
-        proved.envelope.proof.to_bytes().len(),
+        proved.envelope.proof.encoded_len(),
         a.enrollment.display()
     );
     Ok(())

@@ -114,7 +114,7 @@ pub fn run(args: &Args) -> Result<()> {
             phases_ms: ProvePhase::ALL.iter().map(|&p| (p.name(), ui::millis(t.get(p)))).collect(),
             msm_total_ms: ui::millis(t.msm_total()),
             prove_ms: ui::millis(t.total),
-            proof_bytes: proved.envelope.proof.to_bytes().len(),
+            proof_bytes: proved.envelope.proof.encoded_len(),
             proof_json_bytes: text.len(),
             public_signals: proved.envelope.public_signals.len(),
             outputs,
@@ -151,7 +151,7 @@ pub fn run(args: &Args) -> Result<()> {
     println!(
         "leaves the device: the proof ({} bytes compressed, {} as JSON) and {} public signals ({}); \
          the input stays here",
-        proved.envelope.proof.to_bytes().len(),
+        proved.envelope.proof.encoded_len(),
         ui::bytes(text.len() as u64),
         proved.envelope.public_signals.len(),
         signal_roles(statement, outputs.as_ref().map(Vec::len))
