@@ -105,14 +105,14 @@ impl ZkidProver {
     fn load(
         model: &ZkidModel,
         key: &[u8],
-        expected_sha256: Option<&str>,
+        expected_digest: Option<&str>,
         memory_budget: Option<u64>,
     ) -> Result<Self, ZkidError> {
         let budget = memory_budget.map_or(MemoryBudget::DEFAULT, MemoryBudget::from_bytes);
         // The key's bytes are here already; decoding them takes as much again.
         budget.check_bytes("loading the proving key", zkid_prover::budget::key_load_estimate(key.len() as u64))?;
-        let key = match expected_sha256 {
-            Some(hex) => ProvingKeyFile::from_bytes_pinned(key, &zkid_prover::keys::parse_sha256_hex(hex)?)?,
+        let key = match expected_digest {
+            Some(hex) => ProvingKeyFile::from_bytes_pinned(key, &zkid_prover::keys::parse_digest_hex(hex)?)?,
             None => ProvingKeyFile::from_bytes(key)?,
         };
         Self::with_key(model, key, budget)
@@ -125,30 +125,31 @@ impl ZkidProver {
 
 #[uniffi::export]
 impl ZkidProver {
-    /// Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
-    /// e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
-    /// digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+    /// Pairs `model` with a proving key file's bytes. With `expected_digest` (64 hex digits,
+    /// e.g. from a release manifest or `keys.json`) the key is refused unless the file's
+    /// BLAKE3 (what `b3sum` prints) is that digest. A key for another model, a corrupt key
+    /// or a verifying key is `ZkidError.Key`.
     /// `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
     /// memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
     /// app half-way through a proof.
-    #[uniffi::constructor(default(expected_sha256 = None, memory_budget = None))]
+    #[uniffi::constructor(default(expected_digest = None, memory_budget = None))]
     pub fn new(
         model: Arc<ZkidModel>,
         proving_key: Vec<u8>,
-        expected_sha256: Option<String>,
+        expected_digest: Option<String>,
         memory_budget: Option<u64>,
     ) -> Result<Self, ZkidError> {
-        guard("ZkidProver.new", || Self::load(&model, &proving_key, expected_sha256.as_deref(), memory_budget))
+        guard("ZkidProver.new", || Self::load(&model, &proving_key, expected_digest.as_deref(), memory_budget))
     }
 
     /// Like [`ZkidProver::new`], reading the proving key from a file. The file streams in
     /// while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
     /// key: prefer this for keys an app ships as files.
-    #[uniffi::constructor(default(expected_sha256 = None, memory_budget = None))]
+    #[uniffi::constructor(default(expected_digest = None, memory_budget = None))]
     pub fn from_path(
         model: Arc<ZkidModel>,
         path: String,
-        expected_sha256: Option<String>,
+        expected_digest: Option<String>,
         memory_budget: Option<u64>,
     ) -> Result<Self, ZkidError> {
         guard("ZkidProver.from_path", || {
@@ -158,8 +159,8 @@ impl ZkidProver {
             if let Ok(meta) = std::fs::metadata(file) {
                 budget.check_bytes("loading the proving key", zkid_prover::budget::key_stream_estimate(meta.len()))?;
             }
-            let key = match expected_sha256.as_deref() {
-                Some(hex) => ProvingKeyFile::load_pinned(file, &zkid_prover::keys::parse_sha256_hex(hex)?)?,
+            let key = match expected_digest.as_deref() {
+                Some(hex) => ProvingKeyFile::load_pinned(file, &zkid_prover::keys::parse_digest_hex(hex)?)?,
                 None => ProvingKeyFile::load(file)?,
             };
             Self::with_key(&model, key, budget)

@@ -219,7 +219,7 @@ fn errors_are_typed() {
     assert!(matches!(ZkidProver::new(model.clone(), corrupt, None, None), Err(ZkidError::Key(_))));
     assert!(matches!(ZkidProver::new(model.clone(), pk[..100].to_vec(), None, None), Err(ZkidError::Key(_))));
     // Pinning: the right digest loads, another is refused, a malformed one is invalid input.
-    let digest = zkid_prover::keys::hex(&zkid_prover::keys::sha256(&pk));
+    let digest = zkid_prover::keys::hex(&zkid_prover::keys::file_digest(&pk));
     assert!(ZkidProver::new(model.clone(), pk.clone(), Some(digest.to_uppercase()), None).is_ok());
     assert!(matches!(ZkidProver::new(model.clone(), pk.clone(), Some("00".repeat(32)), None), Err(ZkidError::Key(_))));
     assert!(matches!(

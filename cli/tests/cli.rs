@@ -337,7 +337,7 @@ fn setup_refuses_a_non_empty_keys_dir_unless_forced() {
     assert!(o.status.success(), "{}", stderr(&o));
     let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(r["dev"], true);
-    assert_eq!(r["files"]["proving.key"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(r["files"]["proving.key"]["blake3"].as_str().unwrap().len(), 64);
     assert!(stderr(&o).contains("WARNING"), "the warning goes to stderr even with --json");
     assert_eq!(std::fs::read_to_string(keys.join("notes.txt")).unwrap(), "mine");
 }

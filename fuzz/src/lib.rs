@@ -15,7 +15,7 @@ use zkid_circuits::Fr;
 use zkid_circuits::r1cs::R1cs;
 use zkid_circuits::r1cs_file::R1csFile;
 use zkid_core::{QTensor, npy, zkm};
-use zkid_prover::keys::sha256;
+use zkid_prover::keys::{file_digest, sha256};
 use zkid_prover::statement::{ProofEnvelope, Statement, parse_nonce};
 use zkid_prover::{
     Enrollment, LoadedModel, Proof, ProvingKeyFile, SealingKey, VerifyingKey, VerifyingKeyFile, public_inputs_from_str,
@@ -86,7 +86,7 @@ fn fix_zkm(data: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Proving and verifying key files (`ZKIDPKEY` / `ZKIDVKEY`): both readers on the bytes as
-/// given and with the payload length and SHA-256 trailer fixed up, so the arkworks payload
+/// given and with the payload length and BLAKE3 trailer fixed up, so the arkworks payload
 /// decoders and the VK-digest check see mutated keys.
 pub fn key_file(data: &[u8]) {
     let _ = ProvingKeyFile::from_bytes(data);
@@ -106,7 +106,7 @@ pub fn key_file(data: &[u8]) {
 }
 
 /// Key file layout: magic (8), version (2), model digest (32), VK digest (32), id length
-/// (2), id, payload length (8), payload, SHA-256 (32). Everything after the id becomes the
+/// (2), id, payload length (8), payload, BLAKE3 (32). Everything after the id becomes the
 /// payload; its length and the trailer are rewritten.
 fn fix_key_file(data: &[u8]) -> Option<Vec<u8>> {
     const FIXED_HEADER: usize = 76;
@@ -117,7 +117,7 @@ fn fix_key_file(data: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&data[..FIXED_HEADER + id_len]);
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(payload);
-    let digest = sha256(&out);
+    let digest = file_digest(&out);
     out.extend_from_slice(&digest);
     Some(out)
 }

@@ -40,12 +40,14 @@ use std::mem::size_of;
 
 use ark_bn254::{G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
+use zkid_circuits::lookup::WithLookups;
 use zkid_circuits::statement::{InputMode, OutputMode};
 
 use crate::Fr;
 use crate::error::{ProverError, Result};
 use crate::keys::{ProvingKey, STREAM_BYTES};
-use crate::statement::{LoadedModel, Statement};
+use crate::lookup_groth16::IndexRecorder;
+use crate::statement::{LoadedModel, RangeMode, Statement};
 
 const KIB: u64 = 1 << 10;
 const MIB: u64 = 1 << 20;
@@ -108,13 +110,18 @@ pub struct CircuitSize {
     /// Terms of the constraint system's linear combinations once inlined (what setup holds
     /// as linear combinations and matrices), when a synthesis counted them; 0 when unknown.
     pub terms: u64,
+    /// Witness variables a lookup-mode key commits to, each with a commitment base in the
+    /// key (0 in plain mode).
+    pub committed: u64,
 }
 
 impl CircuitSize {
     /// The size a proving key was made for (exact but for the constraint count, which a key
     /// bounds by `domain − instance`: the estimate uses that bound).
     pub fn of_key(pk: &ProvingKey) -> Self {
-        let instance = pk.num_public_inputs() as u64 + 1;
+        // Every instance variable: the constant one, the public inputs and, in lookup mode,
+        // the derived challenge.
+        let instance = pk.as_ark().vk.gamma_abc_g1.len() as u64;
         let domain = pk.domain_size() as u64;
         Self {
             constraints: domain.saturating_sub(instance),
@@ -122,16 +129,24 @@ impl CircuitSize {
             instance,
             domain,
             terms: 0,
+            committed: pk.commitment().map_or(0, |ck| ck.len() as u64),
         }
     }
 
-    /// The exact size of `statement` over `model`, from a key-generation-mode synthesis:
-    /// costs about a third of what the setup itself holds (see [`estimate_statement`] for
-    /// a free estimate).
-    pub fn of_statement(model: &LoadedModel, statement: Statement) -> Result<Self> {
+    /// The exact size of `statement` over `model` with range checks proven in `mode`, from a
+    /// key-generation-mode synthesis: costs about a third of what the setup itself holds
+    /// (see [`estimate_statement`] for a free estimate).
+    pub fn of_statement(model: &LoadedModel, statement: Statement, mode: RangeMode) -> Result<Self> {
         let cs = ConstraintSystem::<Fr>::new_ref();
         cs.set_mode(SynthesisMode::Setup);
-        statement.shape(&model.model).generate_constraints(cs.clone())?;
+        let circuit = statement.shape(&model.model);
+        let mut recorder = IndexRecorder::default();
+        match mode {
+            RangeMode::Bits => circuit.generate_constraints(cs.clone())?,
+            RangeMode::Lookup => {
+                WithLookups { circuit, committer: Some(&mut recorder) }.generate_constraints(cs.clone())?
+            }
+        }
         cs.finalize();
         let constraints = cs.num_constraints() as u64;
         let instance = cs.num_instance_variables() as u64;
@@ -139,12 +154,19 @@ impl CircuitSize {
         // `lc_map` is arkworks' store of every linear combination (hidden from its docs but
         // public): its size is what the setup's synthesis holds.
         let terms = cs.borrow().map_or(0, |inner| inner.lc_map.total_lc_size() as u64);
-        Ok(Self { terms, ..Self::from_counts(constraints, variables, instance) })
+        Ok(Self { terms, committed: recorder.0.len() as u64, ..Self::from_counts(constraints, variables, instance) })
     }
 
     /// A size from its counts; the domain is the power of two the circom reduction uses.
     pub fn from_counts(constraints: u64, variables: u64, instance: u64) -> Self {
-        Self { constraints, variables, instance, domain: pow2(constraints.saturating_add(instance)), terms: 0 }
+        Self {
+            constraints,
+            variables,
+            instance,
+            domain: pow2(constraints.saturating_add(instance)),
+            terms: 0,
+            committed: 0,
+        }
     }
 }
 
@@ -173,16 +195,23 @@ pub fn estimate_statement(model: &LoadedModel, statement: Statement) -> CircuitS
 }
 
 /// Bytes of a proving key in memory (arkworks affine points): `3m − l + n` G1 points in the
-/// queries, `l` more in the verifying key, `m` G2 points.
+/// queries, `l` more in the verifying key, `m` G2 points, and a lookup-mode key's
+/// commitment bases (one G1 point and a `usize` index per committed variable).
 pub fn proving_key_bytes(size: &CircuitSize) -> u64 {
-    let CircuitSize { variables: m, domain: n, .. } = *size;
-    g1().saturating_mul(m.saturating_mul(3).saturating_add(n)).saturating_add(g2().saturating_mul(m))
+    let CircuitSize { variables: m, domain: n, committed, .. } = *size;
+    g1().saturating_mul(m.saturating_mul(3).saturating_add(n).saturating_add(committed))
+        .saturating_add(g2().saturating_mul(m))
+        .saturating_add(8 * committed)
 }
 
-/// Bytes of a proving key file (format 2: raw limbs), without its few hundred header bytes.
+/// Bytes of a proving key file (formats 4 and 5: raw limbs), without its few hundred header bytes.
+/// A lookup-mode key adds a `u32` index and a G1 point per committed variable.
 pub fn proving_key_file_bytes(size: &CircuitSize) -> u64 {
-    let CircuitSize { variables: m, domain: n, .. } = *size;
-    G1_FILE.saturating_mul(m.saturating_mul(3).saturating_add(n)).saturating_add(G2_FILE.saturating_mul(m))
+    let CircuitSize { variables: m, domain: n, committed, .. } = *size;
+    G1_FILE
+        .saturating_mul(m.saturating_mul(3).saturating_add(n))
+        .saturating_add(G2_FILE.saturating_mul(m))
+        .saturating_add((G1_FILE + 4).saturating_mul(committed))
 }
 
 /// What one phase holds, besides [`BASE_BYTES`].
@@ -263,25 +292,13 @@ fn fixed_base_table_points(k: u64) -> u64 {
 /// Peak memory of a development setup of a circuit of `size` (key generation, then writing
 /// the key files), with [`SETUP_SLACK_PERCENT`] on top.
 pub fn setup_estimate(size: &CircuitSize) -> MemoryEstimate {
-    let CircuitSize { constraints: c, variables: m, domain: n, terms, .. } = *size;
-    let terms = if terms == 0 { c.saturating_mul(SETUP_TERMS_PER_CONSTRAINT) } else { terms };
+    let CircuitSize { variables: m, domain: n, committed, .. } = *size;
     let (g1p, g2p) = (size_of::<G1Projective>() as u64, size_of::<G2Projective>() as u64);
     let key = proving_key_bytes(size);
     // The G1 table, affine and (while it is built) projective.
     let table = fixed_base_table_points((3 * m).saturating_add(n)).saturating_mul(g1() + g1p);
-    let slack = |bytes: u64| bytes.saturating_add(bytes / 100 * SETUP_SLACK_PERCENT);
     let phases = vec![
-        // The constraint system with its linear combinations and matrices, the QAP
-        // evaluations a, b, c at τ, the Lagrange coefficients; no key yet.
-        PhaseBytes {
-            phase: "synthesis and QAP",
-            bytes: slack(
-                SETUP_BYTES_PER_TERM
-                    .saturating_mul(terms)
-                    .saturating_add((8 + 3 * 24) * c)
-                    .saturating_add(FR.saturating_mul(3 * m + n)),
-            ),
-        },
+        setup_synthesis(size),
         // The H query, with the key counted whole: the L scalars wait, the 2n H scalars and
         // the n odd ones, the points projective before normalization, the G1 table.
         PhaseBytes {
@@ -295,10 +312,29 @@ pub fn setup_estimate(size: &CircuitSize) -> MemoryEstimate {
             phase: "B2 query",
             bytes: slack(key.saturating_add(FR.saturating_mul(3 * m)).saturating_add(g2p.saturating_mul(m))),
         },
+        // A lookup-mode key's commitment bases, projective while they are normalized.
+        PhaseBytes { phase: "commitment key", bytes: slack(key.saturating_add(g1p.saturating_mul(committed))) },
         // The key file's bytes next to the key (the bindings return them; the CLI streams).
         PhaseBytes { phase: "key files", bytes: slack(key.saturating_add(proving_key_file_bytes(size))) },
     ];
     MemoryEstimate::new("setup", *size, key, phases)
+}
+
+/// The first phase of a setup: the constraint system with its linear combinations and
+/// matrices, the QAP evaluations a, b, c at τ, the Lagrange coefficients; no key yet.
+fn setup_synthesis(size: &CircuitSize) -> PhaseBytes {
+    let CircuitSize { constraints: c, variables: m, domain: n, terms, .. } = *size;
+    let terms = if terms == 0 { c.saturating_mul(SETUP_TERMS_PER_CONSTRAINT) } else { terms };
+    let bytes = SETUP_BYTES_PER_TERM
+        .saturating_mul(terms)
+        .saturating_add((8 + 3 * 24) * c)
+        .saturating_add(FR.saturating_mul(3 * m + n));
+    PhaseBytes { phase: "synthesis and QAP", bytes: slack(bytes) }
+}
+
+/// `bytes` with [`SETUP_SLACK_PERCENT`] on top.
+fn slack(bytes: u64) -> u64 {
+    bytes.saturating_add(bytes / 100 * SETUP_SLACK_PERCENT)
 }
 
 /// Peak memory of loading a proving-key file of `file_len` bytes from the file system
@@ -430,14 +466,28 @@ pub fn check_prove(pk: &ProvingKey, budget: MemoryBudget) -> Result<MemoryEstima
     Ok(estimate)
 }
 
-/// Checks that a dev setup of `statement` over `model`, and proving with its keys, fit
-/// `budget`: first with the free estimate, then with the exact size from a key-generation
-/// synthesis. Returns the exact size.
-pub fn check_setup(model: &LoadedModel, statement: Statement, budget: MemoryBudget) -> Result<CircuitSize> {
+/// Checks that a dev setup of `statement` over `model` in range-check `mode`, and proving
+/// with its keys, fit `budget`: first with the free estimate, then with the exact size from
+/// a key-generation synthesis. Returns the exact size.
+///
+/// The free estimate counts bit decompositions. In lookup mode, whose circuits are a third
+/// to a half of that, only its synthesis (what the exact count holds) has to fit: the exact
+/// size decides.
+pub fn check_setup(
+    model: &LoadedModel,
+    statement: Statement,
+    mode: RangeMode,
+    budget: MemoryBudget,
+) -> Result<CircuitSize> {
     let rough = estimate_statement(model, statement);
-    budget.check(&setup_estimate(&rough))?;
-    budget.check(&prove_estimate(&rough))?;
-    let exact = CircuitSize::of_statement(model, statement)?;
+    match mode {
+        RangeMode::Bits => {
+            budget.check(&setup_estimate(&rough))?;
+            budget.check(&prove_estimate(&rough))?;
+        }
+        RangeMode::Lookup => budget.check(&MemoryEstimate::new("setup", rough, 0, vec![setup_synthesis(&rough)]))?,
+    }
+    let exact = CircuitSize::of_statement(model, statement, mode)?;
     budget.check(&setup_estimate(&exact))?;
     budget.check(&prove_estimate(&exact))?;
     Ok(exact)
@@ -515,7 +565,7 @@ mod tests {
         let model = LoadedModel::from_bytes(include_bytes!("../../models/iris/mini/model.zkm")).unwrap();
         let (pk, _) = crate::statement::setup(&model, Statement::Enroll, &mut rand::rngs::OsRng).unwrap();
         let of_key = CircuitSize::of_key(&pk.key);
-        let exact = CircuitSize::of_statement(&model, Statement::Enroll).unwrap();
+        let exact = CircuitSize::of_statement(&model, Statement::Enroll, RangeMode::Bits).unwrap();
         assert_eq!((of_key.variables, of_key.instance, of_key.domain), (exact.variables, exact.instance, exact.domain));
         assert!(exact.constraints <= of_key.constraints);
         // The file is the counted points plus a header and the verifying key's G2 points.
@@ -534,8 +584,39 @@ mod tests {
         assert!(est.peak > est.proving_key && est.proving_key >= counted, "{est:?} {counted}");
         let e = check_prove(&pk.key, MemoryBudget::from_bytes(est.peak / 2)).unwrap_err();
         assert!(matches!(e, ProverError::OverMemoryBudget { .. }), "{e:?}");
-        let e = check_setup(&model, Statement::Enroll, MemoryBudget::from_bytes(BASE_BYTES)).unwrap_err();
+        let e =
+            check_setup(&model, Statement::Enroll, RangeMode::Bits, MemoryBudget::from_bytes(BASE_BYTES)).unwrap_err();
         assert!(matches!(e, ProverError::OverMemoryBudget { operation: "setup", .. }), "{e:?}");
-        assert_eq!(check_setup(&model, Statement::Enroll, MemoryBudget::DEFAULT).unwrap(), exact);
+        assert_eq!(check_setup(&model, Statement::Enroll, RangeMode::Bits, MemoryBudget::DEFAULT).unwrap(), exact);
+    }
+
+    #[test]
+    fn lookup_mode_sizes_match_a_real_lookup_key() {
+        let model = LoadedModel::from_bytes(include_bytes!("../../models/iris/mini/model.zkm")).unwrap();
+        let (pk, _) =
+            crate::statement::setup_with(&model, Statement::Enroll, RangeMode::Lookup, &mut rand::rngs::OsRng).unwrap();
+        let of_key = CircuitSize::of_key(&pk.key);
+        let exact = CircuitSize::of_statement(&model, Statement::Enroll, RangeMode::Lookup).unwrap();
+        let plain = CircuitSize::of_statement(&model, Statement::Enroll, RangeMode::Bits).unwrap();
+        assert_eq!(
+            (of_key.variables, of_key.instance, of_key.domain, of_key.committed),
+            (exact.variables, exact.instance, exact.domain, exact.committed)
+        );
+        assert!(exact.committed > 0 && plain.committed == 0);
+        assert!(exact.constraints < plain.constraints && exact.constraints <= of_key.constraints);
+        // The file is the counted points (commitment bases included) plus a header, the
+        // verifying key's points and the commitment section's fixed part.
+        let file = pk.to_bytes().unwrap().len() as u64;
+        let counted = proving_key_file_bytes(&exact);
+        assert!(file > counted && file - counted < 2048, "file {file}, counted {counted}");
+        // The setup check sizes the lookup circuit, not the plain one: a budget that just
+        // fits the lookup setup and its proofs admits it and refuses the plain setup.
+        let fits = MemoryBudget::from_bytes(setup_estimate(&exact).peak.max(prove_estimate(&exact).peak));
+        assert_eq!(check_setup(&model, Statement::Enroll, RangeMode::Lookup, fits).unwrap(), exact);
+        let e = check_setup(&model, Statement::Enroll, RangeMode::Bits, fits).unwrap_err();
+        assert!(matches!(e, ProverError::OverMemoryBudget { .. }), "{e:?}");
+        let e = check_setup(&model, Statement::Enroll, RangeMode::Lookup, MemoryBudget::from_bytes(BASE_BYTES))
+            .unwrap_err();
+        assert!(matches!(e, ProverError::OverMemoryBudget { .. }), "{e:?}");
     }
 }

@@ -32,14 +32,14 @@ impl std::fmt::Display for KeyKind {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProverError {
-    /// The SHA-256 stored in a key file does not match its content: the file is corrupt or
+    /// The BLAKE3 digest stored in a key file does not match its content: the file is corrupt or
     /// was modified. The key is refused.
     #[error("key file digest mismatch: the file is corrupt or was modified")]
     KeyDigestMismatch,
 
-    /// The key file's SHA-256 differs from the digest the caller pinned (for example from a
+    /// The key file's BLAKE3 digest differs from the one the caller pinned (for example from a
     /// release manifest): this is not the expected key. The key is refused.
-    #[error("key file is not the pinned one: expected sha256 {expected}, found {found}")]
+    #[error("key file is not the pinned one: expected blake3 {expected}, found {found}")]
     KeyPinMismatch {
         /// Pinned digest, lower-case hex.
         expected: String,
@@ -64,8 +64,12 @@ pub enum ProverError {
         expected: KeyKind,
     },
 
-    /// The key file was written by an incompatible format version.
-    #[error("unsupported key file version {found} (this build reads version {supported})")]
+    /// The key file was written by an incompatible format version (older builds wrote
+    /// versions 1 to 3): run the setup again with this build.
+    #[error(
+        "unsupported key file version {found} (this build reads versions {} to {supported}); run the setup again with this build",
+        crate::keys::PLAIN_KEY_FORMAT_VERSION
+    )]
     KeyUnsupportedVersion {
         /// Version in the file.
         found: u16,

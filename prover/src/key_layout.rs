@@ -1,5 +1,6 @@
-//! The proving-key payload of a key file (format version 2): the points as raw Montgomery
-//! limbs, so that loading is a parallel copy, not a field conversion per coordinate.
+//! The proving-key payload of a key file (format versions 4 and 5): the points as raw
+//! Montgomery limbs, so that loading is a parallel copy, not a field conversion per
+//! coordinate.
 //!
 //! arkworks' uncompressed serialization writes every coordinate in canonical form, so
 //! reading it costs a Montgomery multiplication per coordinate (two per G1 point, four per
@@ -16,7 +17,7 @@
 //!
 //! A G1 point is `x ‖ y` and a G2 point `x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1`; the point at infinity
 //! is all zero bytes (`(0, 0)` is on neither curve: `0 ≠ 0 + 3`). Points are read without
-//! curve or subgroup checks: the key file's SHA-256 is their integrity check (see
+//! curve or subgroup checks: the key file's BLAKE3 trailer is their integrity check (see
 //! [`crate::keys`]). Limb values are not reduced either; a limb pattern no honest writer
 //! produces can only give proofs that fail the prover's own verification.
 

@@ -14,8 +14,6 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 
-use ring::digest::{Context, SHA256};
-
 use crate::error::{ProverError, Result};
 use crate::keys::hex;
 
@@ -27,7 +25,7 @@ pub(crate) const CHUNKS_IN_FLIGHT: usize = 3;
 /// one being read, the one being decoded and a copy of one straddling a boundary.
 pub const STREAM_BYTES: u64 = ((CHUNKS_IN_FLIGHT + 3) * CHUNK) as u64;
 
-/// Bytes of the SHA-256 trailer that ends every key file.
+/// Bytes of the BLAKE3 trailer that ends every key file.
 const DIGEST_LEN: usize = 32;
 
 /// The input a key file decodes from.
@@ -126,10 +124,10 @@ impl Read for SourceReader<'_, '_> {
     }
 }
 
-/// The SHA-256 checks of a key file, fed its bytes in order: the trailer must be the digest
+/// The BLAKE3 checks of a key file, fed its bytes in order: the trailer must be the digest
 /// of everything before it, and a pinned digest that of the whole file.
 pub(crate) struct Digester {
-    ctx: Context,
+    ctx: blake3::Hasher,
     /// Offset of the trailer in the file.
     trailer_at: u64,
     seen: u64,
@@ -140,7 +138,7 @@ impl Digester {
     /// For a file of `len` bytes.
     pub(crate) fn new(len: u64) -> Self {
         Self {
-            ctx: Context::new(&SHA256),
+            ctx: blake3::Hasher::new(),
             trailer_at: len.saturating_sub(DIGEST_LEN as u64),
             seen: 0,
             trailer: [0; 32],
@@ -164,14 +162,14 @@ impl Digester {
     /// Checks the trailer, then the pinned digest of the whole file if there is one.
     pub(crate) fn finish(self, pin: Option<&[u8; 32]>) -> Result<()> {
         let Self { mut ctx, trailer, .. } = self;
-        if ctx.clone().finish().as_ref() != trailer {
+        if ctx.finalize().as_bytes() != &trailer {
             return Err(ProverError::KeyDigestMismatch);
         }
         if let Some(expected) = pin {
             ctx.update(&trailer);
-            let whole = ctx.finish();
-            if whole.as_ref() != expected {
-                return Err(ProverError::KeyPinMismatch { expected: hex(expected), found: hex(whole.as_ref()) });
+            let whole = ctx.finalize();
+            if whole.as_bytes() != expected {
+                return Err(ProverError::KeyPinMismatch { expected: hex(expected), found: hex(whole.as_bytes()) });
             }
         }
         Ok(())

@@ -98,9 +98,10 @@ pub fn challenge(d: &G1Affine, public_inputs: &[Fr]) -> Fr {
     Fr::from_le_bytes_mod_order(h.finish().as_ref())
 }
 
-/// Records the committed indices during key generation.
+/// Records which witness variables a lookup-mode circuit commits to (key generation and
+/// setup-mode size counts).
 #[derive(Default)]
-struct IndexRecorder(Vec<usize>);
+pub(crate) struct IndexRecorder(pub(crate) Vec<usize>);
 
 impl Committer for IndexRecorder {
     fn commit(&mut self, w: CommittedWitness<'_>) -> std::result::Result<Option<Fr>, SynthesisError> {
@@ -333,7 +334,7 @@ mod tests {
             Err(ProverError::PublicInputCount { expected: 2, got: 1 })
         ));
         assert_eq!(VerifyingKey::from_snarkjs_json(&vk.to_snarkjs_json()).unwrap(), vk);
-        // Key files round-trip (format 3) with their commitment key.
+        // Key files round-trip (format 5) with their commitment key.
         let file = crate::ProvingKeyFile::new(pk.clone(), zkid_core::ModelDigest([7; 32]), "t").unwrap();
         let bytes = file.to_bytes().unwrap();
         assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), crate::keys::KEY_FORMAT_VERSION);
@@ -358,16 +359,10 @@ mod tests {
     /// key-format errors, never a panic or a key that proves nonsense.
     #[test]
     fn malformed_commitment_sections_are_refused() {
-        use crate::keys::sha256;
+        use crate::tests::reseal;
         let (pk, vk) = keys();
         let n = pk.commitment().unwrap().len();
         let good = crate::ProvingKeyFile::new(pk, zkid_core::ModelDigest([1; 32]), "t").unwrap().to_bytes().unwrap();
-        let reseal = |mut b: Vec<u8>| {
-            let at = b.len() - 32;
-            let d = sha256(&b[..at]);
-            b[at..].copy_from_slice(&d);
-            b
-        };
         // From the end: digest 32, [δ₁]₂ 128, two blinding bases 128, bases 8 + 64n, indices 8 + 4n.
         let indices_at = good.len() - 32 - 128 - 128 - (8 + 64 * n) - (8 + 4 * n) + 8;
         let with = |f: &dyn Fn(&mut Vec<u8>)| {

@@ -154,7 +154,7 @@ pub fn setup<R: RngCore + CryptoRng>(
 }
 
 /// How a statement's range checks are proven: fixed at setup, recorded in the keys (a
-/// lookup-mode key has a commitment key and is written as key format 3).
+/// lookup-mode key has a commitment key and is written as key format 5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RangeMode {
     /// Bit decompositions: plain Groth16, verifiable by snarkjs and the Solidity verifier.
@@ -190,18 +190,8 @@ pub fn constraint_count(model: &LoadedModel, statement: Statement) -> Result<usi
 
 /// [`constraint_count`] in the given range-check mode.
 pub fn constraint_count_with(model: &LoadedModel, statement: Statement, mode: RangeMode) -> Result<usize> {
-    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    cs.set_mode(SynthesisMode::Setup);
-    let circuit = statement.shape(&model.model);
-    match mode {
-        RangeMode::Bits => circuit.generate_constraints(cs.clone())?,
-        RangeMode::Lookup => {
-            zkid_circuits::lookup::WithLookups { circuit, committer: None }.generate_constraints(cs.clone())?
-        }
-    }
-    cs.finalize();
-    Ok(cs.num_constraints())
+    let size = crate::budget::CircuitSize::of_statement(model, statement, mode)?;
+    usize::try_from(size.constraints).map_err(|_| ProverError::InvalidInput("constraint count above usize".into()))
 }
 
 /// A proof with its public signals and what it belongs to.
@@ -223,7 +213,7 @@ pub struct ProofEnvelope {
 pub const ENVELOPE_VERSION: u64 = 1;
 
 fn digest32(s: &str, what: &str) -> Result<[u8; 32]> {
-    crate::keys::parse_sha256_hex(s).map_err(|_| ProverError::ProofFormat(format!("`{what}` must be 64 hex digits")))
+    crate::keys::parse_digest_hex(s).map_err(|_| ProverError::ProofFormat(format!("`{what}` must be 64 hex digits")))
 }
 
 impl ProofEnvelope {

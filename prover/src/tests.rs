@@ -424,16 +424,16 @@ fn phase_weights_sum_to_one_and_accumulate() {
 // ---------------------------------------------------------------------------- key files
 
 #[test]
-fn sha256_hex_parses_both_cases_and_rejects_the_rest() {
+fn digest_hex_parses_both_cases_and_rejects_the_rest() {
     let lower = "00ff10a0".repeat(8);
-    let parsed = crate::keys::parse_sha256_hex(&lower).unwrap();
+    let parsed = crate::keys::parse_digest_hex(&lower).unwrap();
     assert_eq!(&parsed[..4], &[0x00, 0xff, 0x10, 0xa0]);
-    assert_eq!(crate::keys::parse_sha256_hex(&format!(" {} ", lower.to_uppercase())).unwrap(), parsed);
+    assert_eq!(crate::keys::parse_digest_hex(&format!(" {} ", lower.to_uppercase())).unwrap(), parsed);
     for bad in ["", "abc", &"0".repeat(63), &"0".repeat(65), &format!("+{}", "0".repeat(63)), &"g".repeat(64)] {
-        assert!(matches!(crate::keys::parse_sha256_hex(bad), Err(ProverError::InvalidInput(_))), "accepted {bad:?}");
+        assert!(matches!(crate::keys::parse_digest_hex(bad), Err(ProverError::InvalidInput(_))), "accepted {bad:?}");
     }
     // Multi-byte characters of the right byte length are refused, not sliced.
-    assert!(matches!(crate::keys::parse_sha256_hex(&"é".repeat(32)), Err(ProverError::InvalidInput(_))));
+    assert!(matches!(crate::keys::parse_digest_hex(&"é".repeat(32)), Err(ProverError::InvalidInput(_))));
 }
 
 #[test]
@@ -446,9 +446,8 @@ fn key_files_round_trip() {
     assert_eq!(back.header.vk_digest, vk.digest());
     back.check_for(&model(), "infer").unwrap();
 
-    let sha = ring::digest::digest(&ring::digest::SHA256, &bytes);
-    let mut pin = [0u8; 32];
-    pin.copy_from_slice(sha.as_ref());
+    // The pin is the whole file's BLAKE3, what `b3sum` prints.
+    let pin = *blake3::hash(&bytes).as_bytes();
     assert_eq!(pk_file.write_to(std::io::sink()).unwrap(), pin);
     ProvingKeyFile::from_bytes_pinned(&bytes, &pin).unwrap();
 
@@ -491,10 +490,10 @@ fn key_made_for_another_model_or_statement_is_refused() {
 }
 
 /// Re-seals a modified file with a correct trailer, to get past the digest check.
-fn reseal(mut bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn reseal(mut bytes: Vec<u8>) -> Vec<u8> {
     let body = bytes.len() - 32;
-    let d = ring::digest::digest(&ring::digest::SHA256, &bytes[..body]);
-    bytes[body..].copy_from_slice(d.as_ref());
+    let d = crate::keys::file_digest(&bytes[..body]);
+    bytes[body..].copy_from_slice(&d);
     bytes
 }
 
@@ -518,7 +517,7 @@ fn corrupt_key_files_give_typed_errors() {
     type Check = fn(&ProverError) -> bool;
     let truncated: Check = |e| matches!(e, ProverError::KeyTruncated { .. });
     let magic: Check = |e| matches!(e, ProverError::KeyBadMagic { expected: KeyKind::Proving });
-    let version: Check = |e| matches!(e, ProverError::KeyUnsupportedVersion { found: 1 | 4, supported: 3 });
+    let version: Check = |e| matches!(e, ProverError::KeyUnsupportedVersion { found: 1..=3 | 6, supported: 5 });
     let digest: Check = |e| matches!(e, ProverError::KeyDigestMismatch);
     let format: Check = |e| matches!(e, ProverError::KeyFormat(_));
     let pin: Check = |e| matches!(e, ProverError::KeyPinMismatch { .. });
@@ -536,8 +535,10 @@ fn corrupt_key_files_give_typed_errors() {
         ("not a key", b"hello world, this is not a key file at all".repeat(3), magic),
         ("verifying key file", vk_good.clone(), magic),
         ("version 1 (arkworks payload)", reseal(with(&|b| b[8] = 1)), version),
-        ("version 4", reseal(with(&|b| b[8] = 4)), version),
-        ("version 3 (lookup mode) without its commitment section", reseal(with(&|b| b[8] = 3)), format),
+        ("version 2 (SHA-256 trailer)", reseal(with(&|b| b[8] = 2)), version),
+        ("version 3 (lookup mode, SHA-256 trailer)", reseal(with(&|b| b[8] = 3)), version),
+        ("version 6", reseal(with(&|b| b[8] = 6)), version),
+        ("version 5 (lookup mode) without its commitment section", reseal(with(&|b| b[8] = 5)), format),
         ("flipped model digest", flip(12), digest),
         ("flipped payload byte", flip(payload_at + 100), digest),
         ("flipped digest byte", flip(n - 1), digest),
@@ -856,7 +857,7 @@ fn bench_circuit() {
     let loaded = ProvingKeyFile::from_bytes(&bytes).unwrap();
     let load = t.elapsed();
     let t = Instant::now();
-    let _ = ring::digest::digest(&ring::digest::SHA256, &bytes);
+    let _ = crate::keys::file_digest(&bytes);
     let hash_only = t.elapsed();
 
     let values: Vec<bool> = {
@@ -902,7 +903,7 @@ fn bench_circuit() {
         bytes.len() as f64 / n as f64,
         VerifyingKeyFile::new(vk.clone(), model(), "bench").unwrap().to_bytes().unwrap().len()
     );
-    println!("pk write {:.0} ms, load {:.0} ms (of which sha256 {:.0} ms)", ms(write), ms(load), ms(hash_only));
+    println!("pk write {:.0} ms, load {:.0} ms (of which blake3 {:.0} ms)", ms(write), ms(load), ms(hash_only));
     println!("prove total {:.0} ms = {:.2} us/constraint", ms(tm.total), ms(tm.total) * 1e3 / n as f64);
     for phase in ProvePhase::ALL {
         println!("  {:<15} {:>8.1} ms", phase.name(), ms(tm.get(phase)));

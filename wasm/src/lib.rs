@@ -232,8 +232,9 @@ pub struct Prover {
 
 #[wasm_bindgen]
 impl Prover {
-    /// Loads `provingKey` (a zkid proving key file) for `model`; with `expectedSha256` (hex,
-    /// e.g. from a release manifest) the file must have that digest. Throws code `Key` for a
+    /// Loads `provingKey` (a zkid proving key file) for `model`; with `expectedDigest` (hex,
+    /// e.g. from a release manifest or `keys.json`) the file's BLAKE3 (what `b3sum` prints)
+    /// must be that digest. Throws code `Key` for a
     /// corrupt key, a key for another model, or another pinned digest. `memoryBudget` (bytes,
     /// default 2 GiB): a key whose proofs are estimated to need more memory is refused now
     /// with code `InvalidInput`, instead of the tab running out of memory mid-proof.
@@ -241,7 +242,7 @@ impl Prover {
     pub fn new(
         model: &Model,
         #[wasm_bindgen(js_name = provingKey)] proving_key: &[u8],
-        #[wasm_bindgen(js_name = expectedSha256)] expected_sha256: Option<String>,
+        #[wasm_bindgen(js_name = expectedDigest)] expected_digest: Option<String>,
         #[wasm_bindgen(js_name = memoryBudget)] memory_budget: Option<f64>,
     ) -> Result<Prover, JsValue> {
         guard(|| {
@@ -255,8 +256,8 @@ impl Prover {
             budget
                 .check_bytes("loading the proving key", budget::key_load_estimate(proving_key.len() as u64))
                 .map_err(WasmError::from)?;
-            let key = match expected_sha256.as_deref() {
-                Some(hex) => zkid_prover::keys::parse_sha256_hex(hex)
+            let key = match expected_digest.as_deref() {
+                Some(hex) => zkid_prover::keys::parse_digest_hex(hex)
                     .and_then(|digest| ProvingKeyFile::from_bytes_pinned(proving_key, &digest)),
                 None => ProvingKeyFile::from_bytes(proving_key),
             }

@@ -253,9 +253,9 @@ fun main(args: Array<String>) {
         expectError<ZkidException.Key>("key error") { ZkidVerifier(enrollKeys.provingKey) }
     }
 
-    test("error: a key pinned to another SHA-256 is a Key error; a malformed pin InvalidInput") {
+    test("error: a key pinned to another digest is a Key error; a malformed pin InvalidInput") {
         expectError<ZkidException.Key>("not the pinned one") { ZkidProver(model, enrollKeys.provingKey, "00".repeat(32)) }
-        expectError<ZkidException.InvalidInput>("SHA-256") { ZkidProver(model, enrollKeys.provingKey, "abc") }
+        expectError<ZkidException.InvalidInput>("64 hex digits") { ZkidProver(model, enrollKeys.provingKey, "abc") }
     }
 
     test("error: a key made for another model is a Key error") {

@@ -148,9 +148,9 @@ def test_corrupted_key_bytes(model, keys):
     with pytest.raises(zkid.ZkidError.Key):
         zkid.ZkidVerifier(b"garbage")
     with pytest.raises(zkid.ZkidError.Key):
-        zkid.ZkidProver(model, keys["enroll"].proving_key, expected_sha256="00" * 32)
+        zkid.ZkidProver(model, keys["enroll"].proving_key, expected_digest="00" * 32)
     with pytest.raises(zkid.ZkidError.InvalidInput):
-        zkid.ZkidProver(model, keys["enroll"].proving_key, expected_sha256="not hex")
+        zkid.ZkidProver(model, keys["enroll"].proving_key, expected_digest="not hex")
     with pytest.raises(zkid.ZkidError.Model):
         zkid.ZkidModel.from_bytes(b"not a model")
 

@@ -585,9 +585,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_zkid_ffi_checksum_method_zkidprover_statement() != 41893:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 12280:
+    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 5183:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 16357:
+    if lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 45053:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_zkid_ffi_checksum_method_zkidverifier_statement() != 35770:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -2015,7 +2015,7 @@ class ZkidProver(ZkidProverProtocol):
     
     _handle: ctypes.c_uint64
     @classmethod
-    def from_path(cls, model: ZkidModel,path: str,expected_sha256: typing.Union[object, typing.Optional[str]] = _DEFAULT,memory_budget: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> ZkidProver:
+    def from_path(cls, model: ZkidModel,path: str,expected_digest: typing.Union[object, typing.Optional[str]] = _DEFAULT,memory_budget: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> ZkidProver:
         """
         Like [`ZkidProver::new`], reading the proving key from a file. The file streams in
         while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
@@ -2026,9 +2026,9 @@ class ZkidProver(ZkidProverProtocol):
 
         _UniffiFfiConverterString.check_lower(path)
 
-        if expected_sha256 is _DEFAULT:
-            expected_sha256 = None
-        _UniffiFfiConverterOptionalString.check_lower(expected_sha256)
+        if expected_digest is _DEFAULT:
+            expected_digest = None
+        _UniffiFfiConverterOptionalString.check_lower(expected_digest)
 
         if memory_budget is _DEFAULT:
             memory_budget = None
@@ -2036,7 +2036,7 @@ class ZkidProver(ZkidProverProtocol):
         _uniffi_lowered_args = (
             _UniffiFfiConverterTypeZkidModel.lower(model),
             _UniffiFfiConverterString.lower(path),
-            _UniffiFfiConverterOptionalString.lower(expected_sha256),
+            _UniffiFfiConverterOptionalString.lower(expected_digest),
             _UniffiFfiConverterOptionalUInt64.lower(memory_budget),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeZkidProver.lift
@@ -2047,11 +2047,12 @@ class ZkidProver(ZkidProverProtocol):
             *_uniffi_lowered_args,
         )
         return cls._uniffi_make_instance(_uniffi_ffi_result)
-    def __init__(self, model: ZkidModel,proving_key: bytes,expected_sha256: typing.Union[object, typing.Optional[str]] = _DEFAULT,memory_budget: typing.Union[object, typing.Optional[int]] = _DEFAULT):
+    def __init__(self, model: ZkidModel,proving_key: bytes,expected_digest: typing.Union[object, typing.Optional[str]] = _DEFAULT,memory_budget: typing.Union[object, typing.Optional[int]] = _DEFAULT):
         """
-        Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
-        e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
-        digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+        Pairs `model` with a proving key file's bytes. With `expected_digest` (64 hex digits,
+        e.g. from a release manifest or `keys.json`) the key is refused unless the file's
+        BLAKE3 (what `b3sum` prints) is that digest. A key for another model, a corrupt key
+        or a verifying key is `ZkidError.Key`.
         `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
         memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
         app half-way through a proof.
@@ -2061,9 +2062,9 @@ class ZkidProver(ZkidProverProtocol):
 
         _UniffiFfiConverterBytes.check_lower(proving_key)
 
-        if expected_sha256 is _DEFAULT:
-            expected_sha256 = None
-        _UniffiFfiConverterOptionalString.check_lower(expected_sha256)
+        if expected_digest is _DEFAULT:
+            expected_digest = None
+        _UniffiFfiConverterOptionalString.check_lower(expected_digest)
 
         if memory_budget is _DEFAULT:
             memory_budget = None
@@ -2071,7 +2072,7 @@ class ZkidProver(ZkidProverProtocol):
         _uniffi_lowered_args = (
             _UniffiFfiConverterTypeZkidModel.lower(model),
             _UniffiFfiConverterBytes.lower(proving_key),
-            _UniffiFfiConverterOptionalString.lower(expected_sha256),
+            _UniffiFfiConverterOptionalString.lower(expected_digest),
             _UniffiFfiConverterOptionalUInt64.lower(memory_budget),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeZkidProver.lift

@@ -19,7 +19,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use zkid_circuits::statement::{InferSpec, InputMode, OutputMode};
-use zkid_prover::keys::{hex, sha256};
+use zkid_prover::keys::{file_digest, hex};
 use zkid_prover::statement::LoadedModel;
 use zkid_prover::{ProvingKeyFile, Statement, VerifyingKeyFile};
 
@@ -32,7 +32,7 @@ pub const VERIFICATION_KEY_JSON: &str = "verification_key.json";
 /// File name of the manifest.
 pub const MANIFEST: &str = "keys.json";
 /// Manifest format version this build writes and reads.
-pub const MANIFEST_VERSION: u64 = 1;
+pub const MANIFEST_VERSION: u64 = 2;
 
 /// Which statement to prove.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -112,8 +112,9 @@ impl StatementArgs {
 /// Size and digest of one file of a keys directory.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileEntry {
-    /// SHA-256 of the whole file, lower-case hex (what `sha256sum` prints).
-    pub sha256: String,
+    /// BLAKE3 of the whole file, lower-case hex (what `b3sum` prints; the digest key files
+    /// are pinned with).
+    pub blake3: String,
     /// File size in bytes.
     pub bytes: u64,
 }
@@ -189,15 +190,18 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
     let text = std::fs::read_to_string(&path).with_context(ctx)?;
     let m: Manifest = serde_json::from_str(&text).with_context(ctx)?;
     if m.version != MANIFEST_VERSION {
-        return Err(anyhow!("unsupported manifest version {} (this build reads {MANIFEST_VERSION})", m.version))
+        return Err(anyhow!(
+            "unsupported manifest version {} (this build reads {MANIFEST_VERSION}); run `zkid setup` again with this build",
+            m.version
+        ))
             .with_context(ctx);
     }
     Ok(Some(m))
 }
 
 fn pin(entry: &FileEntry, path: &Path) -> Result<[u8; 32]> {
-    parse_hex32(&entry.sha256)
-        .ok_or_else(|| anyhow!("its sha256 for {} is not 64 hex digits", path.display()))
+    parse_hex32(&entry.blake3)
+        .ok_or_else(|| anyhow!("its blake3 for {} is not 64 hex digits", path.display()))
         .context(BadInput("cannot use key manifest keys.json".into()))
 }
 
@@ -351,9 +355,9 @@ pub fn write_keys_dir(
 ) -> Result<Manifest> {
     let mut files = AtomicFiles::default();
     files.create_dir(dir)?;
-    let entry = |path: &Path, sha256: [u8; 32]| -> Result<FileEntry> {
+    let entry = |path: &Path, digest: [u8; 32]| -> Result<FileEntry> {
         Ok(FileEntry {
-            sha256: hex(&sha256),
+            blake3: hex(&digest),
             bytes: std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len(),
         })
     };
@@ -362,7 +366,7 @@ pub fn write_keys_dir(
     let vk_tmp = files.add(&dir.join(VERIFYING_KEY));
     let vk_entry = entry(&vk_tmp, vk.save(&vk_tmp).with_context(|| format!("cannot write {}", vk_tmp.display()))?)?;
     let json = vk.key.to_snarkjs_string();
-    let json_entry = FileEntry { sha256: hex(&sha256(json.as_bytes())), bytes: json.len() as u64 };
+    let json_entry = FileEntry { blake3: hex(&file_digest(json.as_bytes())), bytes: json.len() as u64 };
     files.write(&dir.join(VERIFICATION_KEY_JSON), json.as_bytes())?;
 
     let manifest = Manifest {
@@ -404,8 +408,8 @@ pub fn print_keys(manifest: &Manifest) {
         (VERIFICATION_KEY_JSON, &manifest.files.verification_key_json),
     ];
     let rows: Vec<Vec<String>> =
-        files.iter().map(|(name, e)| vec![(*name).to_string(), crate::ui::bytes(e.bytes), e.sha256.clone()]).collect();
-    print!("{}", crate::ui::table(&["file", "size", "sha256"], &rows, &[false, true, false]));
+        files.iter().map(|(name, e)| vec![(*name).to_string(), crate::ui::bytes(e.bytes), e.blake3.clone()]).collect();
+    print!("{}", crate::ui::table(&["file", "size", "blake3"], &rows, &[false, true, false]));
     println!("verifying key digest: {}", manifest.vk_digest);
 }
 

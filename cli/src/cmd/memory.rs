@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use std::path::Path;
 use zkid_prover::budget::{self, CircuitSize, MemoryEstimate};
-use zkid_prover::statement::{LoadedModel, Statement};
+use zkid_prover::statement::{LoadedModel, RangeMode, Statement};
 use zkid_prover::{MemoryBudget, ProvingKeyFile};
 
 /// Environment variable read when `--memory-budget` is not given.
@@ -84,9 +84,10 @@ impl EstimateJson {
 pub fn check_setup(
     model: &LoadedModel,
     statement: Statement,
+    mode: RangeMode,
     budget: MemoryBudget,
 ) -> Result<(CircuitSize, MemoryEstimate, MemoryEstimate)> {
-    let size = budget::check_setup(model, statement, budget).context("refusing to set up")?;
+    let size = budget::check_setup(model, statement, mode, budget).context("refusing to set up")?;
     Ok((size, budget::setup_estimate(&size), budget::prove_estimate(&size)))
 }
 

@@ -74,16 +74,13 @@ pub fn run(args: &Args) -> Result<()> {
     let model = load_model(&args.model)?;
     prepare_dir(&args.out, args.force)?;
     // Before any key material exists: a setup or proofs over budget are refused here.
-    let (size, setup_estimate, prove_estimate) = memory::check_setup(&model, statement, budget)?;
+    let mode = if args.lookup { RangeMode::Lookup } else { RangeMode::Bits };
+    let (size, setup_estimate, prove_estimate) = memory::check_setup(&model, statement, mode, budget)?;
     eprintln!("{DEV_WARNING}");
 
     // The keys directory is created, and removed again on failure, by `write_keys_dir`.
-    let constraints = if args.lookup {
-        keydir::count_constraints_with(&model, statement, RangeMode::Lookup)?
-    } else {
-        size.constraints
-    };
-    let (manifest, pk_uncompressed, setup_time, write_time) = write_keys(args, &model, statement, constraints)?;
+    let (manifest, pk_uncompressed, setup_time, write_time) =
+        write_keys(args, &model, statement, mode, size.constraints)?;
     let estimate = EstimateJson::new(budget, &prove_estimate, Some(&setup_estimate));
 
     if args.json {
@@ -121,11 +118,11 @@ fn write_keys(
     args: &Args,
     model: &statement::LoadedModel,
     statement: statement::Statement,
+    mode: RangeMode,
     constraints: u64,
 ) -> Result<Written> {
     let bar = ui::spinner("dev setup", args.json);
     let start = Instant::now();
-    let mode = if args.lookup { RangeMode::Lookup } else { RangeMode::Bits };
     let keys = statement::setup_with(model, statement, mode, &mut OsRng).context("dev setup failed");
     bar.finish_and_clear();
     let (pk, vk) = keys?;

@@ -896,21 +896,22 @@ open class ZkidProver: ZkidProverProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkid_ffi_fn_clone_zkidprover(self.handle, $0) }
     }
     /**
-     * Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
-     * e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
-     * digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+     * Pairs `model` with a proving key file's bytes. With `expected_digest` (64 hex digits,
+     * e.g. from a release manifest or `keys.json`) the key is refused unless the file's
+     * BLAKE3 (what `b3sum` prints) is that digest. A key for another model, a corrupt key
+     * or a verifying key is `ZkidError.Key`.
      * `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
      * memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
      * app half-way through a proof.
      */
-public convenience init(model: ZkidModel, provingKey: Data, expectedSha256: String? = nil, memoryBudget: UInt64? = nil)throws  {
+public convenience init(model: ZkidModel, provingKey: Data, expectedDigest: String? = nil, memoryBudget: UInt64? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkidError_lift) {
         uniffiCallStatus in
     uniffi_zkid_ffi_fn_constructor_zkidprover_new(
         FfiConverterTypeZkidModel_lower(model),
         FfiConverterData.lower(provingKey),
-        FfiConverterOptionString.lower(expectedSha256),
+        FfiConverterOptionString.lower(expectedDigest),
         FfiConverterOptionUInt64.lower(memoryBudget),uniffiCallStatus
     )
 }
@@ -932,13 +933,13 @@ public convenience init(model: ZkidModel, provingKey: Data, expectedSha256: Stri
      * while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
      * key: prefer this for keys an app ships as files.
      */
-public static func fromPath(model: ZkidModel, path: String, expectedSha256: String? = nil, memoryBudget: UInt64? = nil)throws  -> ZkidProver  {
+public static func fromPath(model: ZkidModel, path: String, expectedDigest: String? = nil, memoryBudget: UInt64? = nil)throws  -> ZkidProver  {
     return try  FfiConverterTypeZkidProver_lift(try rustCallWithError(FfiConverterTypeZkidError_lift) {
         uniffiCallStatus in
     uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(
         FfiConverterTypeZkidModel_lower(model),
         FfiConverterString.lower(path),
-        FfiConverterOptionString.lower(expectedSha256),
+        FfiConverterOptionString.lower(expectedDigest),
         FfiConverterOptionUInt64.lower(memoryBudget),uniffiCallStatus
     )
 })
@@ -2427,10 +2428,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkid_ffi_checksum_constructor_zkidmodel_from_path() != 18098) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 12280) {
+    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() != 5183) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 16357) {
+    if (uniffi_zkid_ffi_checksum_constructor_zkidprover_new() != 45053) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkid_ffi_checksum_constructor_zkidverifier_from_path() != 36819) {

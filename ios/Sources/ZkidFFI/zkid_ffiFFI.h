@@ -319,12 +319,12 @@ void uniffi_zkid_ffi_fn_free_zkidprover(uint64_t handle, RustCallStatus *_Nonnul
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_CONSTRUCTOR_ZKIDPROVER_FROM_PATH
 #define UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_CONSTRUCTOR_ZKIDPROVER_FROM_PATH
-uint64_t uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(uint64_t model, RustBuffer path, RustBuffer expected_sha256, RustBuffer memory_budget, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(uint64_t model, RustBuffer path, RustBuffer expected_digest, RustBuffer memory_budget, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_CONSTRUCTOR_ZKIDPROVER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_CONSTRUCTOR_ZKIDPROVER_NEW
-uint64_t uniffi_zkid_ffi_fn_constructor_zkidprover_new(uint64_t model, RustBuffer proving_key, RustBuffer expected_sha256, RustBuffer memory_budget, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkid_ffi_fn_constructor_zkidprover_new(uint64_t model, RustBuffer proving_key, RustBuffer expected_digest, RustBuffer memory_budget, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_METHOD_ZKIDPROVER_ENROLL

@@ -790,9 +790,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkid_ffi_fn_free_zkidprover(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(`model`: Long,`path`: RustBuffer.ByValue,`expectedSha256`: RustBuffer.ByValue,`memoryBudget`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(`model`: Long,`path`: RustBuffer.ByValue,`expectedDigest`: RustBuffer.ByValue,`memoryBudget`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_new(`model`: Long,`provingKey`: RustBuffer.ByValue,`expectedSha256`: RustBuffer.ByValue,`memoryBudget`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkid_ffi_fn_constructor_zkidprover_new(`model`: Long,`provingKey`: RustBuffer.ByValue,`expectedDigest`: RustBuffer.ByValue,`memoryBudget`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkid_ffi_fn_method_zkidprover_enroll(`ptr`: Long,`capture`: RustBuffer.ByValue,`sealingKey`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -996,10 +996,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidmodel_from_path() and 0xFFFF) != 18098) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() and 0xFFFF) != 12280) {
+    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_from_path() and 0xFFFF) != 5183) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() and 0xFFFF) != 16357) {
+    if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidprover_new() and 0xFFFF) != 45053) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkid_ffi_checksum_constructor_zkidverifier_from_path() and 0xFFFF) != 36819) {
@@ -1898,14 +1898,15 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
         this.cleanable = null
     }
     /**
-     * Pairs `model` with a proving key file's bytes. With `expected_sha256` (64 hex digits,
-     * e.g. from a release manifest) the key is refused unless the file's SHA-256 is that
-     * digest. A key for another model, a corrupt key or a verifying key is `ZkidError.Key`.
+     * Pairs `model` with a proving key file's bytes. With `expected_digest` (64 hex digits,
+     * e.g. from a release manifest or `keys.json`) the key is refused unless the file's
+     * BLAKE3 (what `b3sum` prints) is that digest. A key for another model, a corrupt key
+     * or a verifying key is `ZkidError.Key`.
      * `memory_budget` (bytes, default 2 GiB): a key whose proofs are estimated to need more
      * memory is refused now with `ZkidError.InvalidInput`, rather than the OS killing the
      * app half-way through a proof.
      */
-    constructor(`model`: ZkidModel, `provingKey`: kotlin.ByteArray, `expectedSha256`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null) :
+    constructor(`model`: ZkidModel, `provingKey`: kotlin.ByteArray, `expectedDigest`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkidException) { _status ->
     UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_new(
@@ -1913,7 +1914,7 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
         
         FfiConverterTypeZkidModel.lower(`model`),
         FfiConverterByteArray.lower(`provingKey`),
-        FfiConverterOptionalString.lower(`expectedSha256`),
+        FfiConverterOptionalString.lower(`expectedDigest`),
         FfiConverterOptionalULong.lower(`memoryBudget`),_status)
 }
     )
@@ -2092,7 +2093,7 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
      * while it decodes, so loading peaks at the key's size plus 24 MiB instead of twice the
      * key: prefer this for keys an app ships as files.
      */
-    @Throws(ZkidException::class) fun `fromPath`(`model`: ZkidModel, `path`: kotlin.String, `expectedSha256`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null): ZkidProver {
+    @Throws(ZkidException::class) fun `fromPath`(`model`: ZkidModel, `path`: kotlin.String, `expectedDigest`: kotlin.String? = null, `memoryBudget`: kotlin.ULong? = null): ZkidProver {
             return FfiConverterTypeZkidProver.lift(
     uniffiRustCallWithError(ZkidException) { _status ->
     UniffiLib.uniffi_zkid_ffi_fn_constructor_zkidprover_from_path(
@@ -2100,7 +2101,7 @@ open class ZkidProver: Disposable, AutoCloseable, ZkidProverInterface
         
         FfiConverterTypeZkidModel.lower(`model`),
         FfiConverterString.lower(`path`),
-        FfiConverterOptionalString.lower(`expectedSha256`),
+        FfiConverterOptionalString.lower(`expectedDigest`),
         FfiConverterOptionalULong.lower(`memoryBudget`),_status)
 }
     )
