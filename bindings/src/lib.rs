@@ -36,7 +36,7 @@ mod tests;
 
 use std::sync::Arc;
 
-use zkid_prover::{OsRng, SealingKey, Zeroizing};
+use zkid_prover::{OsRng, RangeMode, SealingKey, Zeroizing};
 
 pub use error::ZkidError;
 use error::guard;
@@ -65,11 +65,14 @@ impl std::fmt::Debug for DevKeys {
 /// Makes an **insecure** development key pair for `statement` on `model` (`enroll`,
 /// `match(max_shift=3,min_bits=16)`, `infer(input=committed,output=committed)`, …): whoever
 /// ran it knows the setup trapdoor and could forge proofs. For trying zkid out and for tests
-/// only; production keys come from a ceremony and ship with the app.
-#[uniffi::export]
-pub fn dev_setup(model: Arc<ZkidModel>, statement: String) -> Result<DevKeys, ZkidError> {
+/// only; production keys come from a ceremony and ship with the app. With `lookup` the keys
+/// are lookup-mode keys: range checks by table lookups, a circuit a third to a half the
+/// size, proofs only zkid's verifiers accept.
+#[uniffi::export(default(lookup = false))]
+pub fn dev_setup(model: Arc<ZkidModel>, statement: String, lookup: bool) -> Result<DevKeys, ZkidError> {
     guard("dev_setup", || {
-        let (proving_key, verifying_key) = zkid_prover::dev_setup(&model.inner, &statement, &mut OsRng)?;
+        let mode = if lookup { RangeMode::Lookup } else { RangeMode::Bits };
+        let (proving_key, verifying_key) = zkid_prover::dev_setup(&model.inner, &statement, mode, &mut OsRng)?;
         Ok(DevKeys { proving_key, verifying_key })
     })
 }

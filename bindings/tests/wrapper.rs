@@ -33,9 +33,9 @@ fn fixture() -> &'static Fixture {
     F.get_or_init(|| {
         let model = Arc::new(ZkidModel::from_bytes(mini("model.zkm")).unwrap());
         Fixture {
-            enroll: dev_setup(model.clone(), "enroll".into()).unwrap(),
-            matching: dev_setup(model.clone(), MATCH.into()).unwrap(),
-            infer: dev_setup(model.clone(), INFER.into()).unwrap(),
+            enroll: dev_setup(model.clone(), "enroll".into(), false).unwrap(),
+            matching: dev_setup(model.clone(), MATCH.into(), false).unwrap(),
+            infer: dev_setup(model.clone(), INFER.into(), false).unwrap(),
             model,
         }
     })
@@ -150,6 +150,36 @@ fn enroll_then_match_same_eye_and_reject_other_eye() {
 }
 
 #[test]
+fn lookup_mode_keys_enroll_match_and_verify() {
+    let f = fixture();
+    let setup = |statement: &str| dev_setup(f.model.clone(), statement.into(), true).unwrap();
+    let (enroll, matching) = (setup("enroll"), setup(MATCH));
+    let key = generate_sealing_key().unwrap();
+    let enrolled = prover(&enroll).enroll(eye("a1"), key.clone(), Some("5".into()), None).unwrap();
+    let plain = prover(&f.enroll).enroll(eye("a1"), key.clone(), Some("5".into()), None).unwrap();
+    assert!(enrolled.proof.constraints < plain.proof.constraints, "lookup mode is the smaller circuit");
+    assert!(enrolled.proof.proof_json.contains("zkid_commitment"));
+    assert!(verifier(&enroll).verify(enrolled.proof.proof_json.clone(), Some("5".into())).unwrap().valid);
+    // Plain and lookup keys do not accept each other's proofs.
+    assert!(!matches!(verifier(&f.enroll).verify(enrolled.proof.proof_json.clone(), None), Ok(v) if v.valid));
+    assert!(!matches!(verifier(&enroll).verify(plain.proof.proof_json, None), Ok(v) if v.valid));
+
+    let matcher = prover(&matching);
+    let same = matcher.match_enrolled(eye("a2"), enrolled.sealed_enrollment.clone(), key.clone(), None, None, None);
+    let other = matcher.match_enrolled(eye("b"), enrolled.sealed_enrollment, key, None, None, None);
+    let mv = verifier(&matching);
+    for (m, verdict) in [(same.unwrap(), true), (other.unwrap(), false)] {
+        assert_eq!(m.verdict, verdict);
+        let v = mv.verify(m.proof.proof_json.clone(), None).unwrap();
+        assert!(v.valid && v.verdict == Some(verdict));
+        match mv.verify(tamper(&m.proof), None) {
+            Ok(v) => assert!(!v.valid, "a tampered public signal must not verify"),
+            Err(e) => assert!(matches!(e, ZkidError::Proof(_) | ZkidError::InvalidInput(_)), "{e:?}"),
+        }
+    }
+}
+
+#[test]
 fn infer_proof_verifies_and_progress_is_monotone_to_one() {
     let f = fixture();
     let rec = Arc::new(Recorder::default());
@@ -241,7 +271,7 @@ fn errors_are_typed() {
     }
     assert!(ZkidProver::new(model.clone(), pk.clone(), None, Some(1 << 30)).is_ok());
     assert!(matches!(
-        dev_setup(model.clone(), "prove-anything".into()),
+        dev_setup(model.clone(), "prove-anything".into(), false),
         Err(ZkidError::InvalidInput(_) | ZkidError::Key(_))
     ));
 

@@ -17,7 +17,7 @@ use crate::groth16::{ProveObserver, ProveReport};
 use crate::json::field_to_decimal;
 use crate::keys::{ProvingKeyFile, VerifyingKeyFile};
 use crate::seal::SealingKey;
-use crate::statement::{self, LoadedModel, ProofEnvelope, Statement};
+use crate::statement::{self, LoadedModel, ProofEnvelope, RangeMode, Statement};
 
 /// A proof ready to send, with what a UI shows about it.
 #[derive(Clone, Debug, PartialEq)]
@@ -216,18 +216,21 @@ pub fn verify_proof_json(
 }
 
 /// Makes an **insecure** development key pair for `statement_id` (`enroll`,
-/// `match(max_shift=..,min_bits=..)`, `infer(input=..,output=..)`): whoever ran it could
-/// forge proofs. For trying zkid out and for tests; production keys come from a ceremony.
-/// Returns the proving and verifying key files as bytes. A setup estimated
-/// ([`budget::estimate_statement`]) to need more than [`MemoryBudget::DEFAULT`] is refused.
+/// `match(max_shift=..,min_bits=..)`, `infer(input=..,output=..)`) with range checks proven
+/// in `mode` ([`RangeMode::Lookup`]: the smaller lookup-mode circuit, proofs only zkid
+/// verifies): whoever ran it could forge proofs. For trying zkid out and for tests;
+/// production keys come from a ceremony. Returns the proving and verifying key files as
+/// bytes. A setup, or proofs with its keys, estimated to need more than
+/// [`MemoryBudget::DEFAULT`] are refused ([`budget::check_setup`]).
 pub fn dev_setup<R: RngCore + CryptoRng>(
     model: &LoadedModel,
     statement_id: &str,
+    mode: RangeMode,
     rng: &mut R,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let statement = Statement::from_id(statement_id)?;
-    MemoryBudget::DEFAULT.check(&budget::setup_estimate(&budget::estimate_statement(model, statement)))?;
-    let (pk, vk) = statement::setup(model, statement, rng)?;
+    budget::check_setup(model, statement, mode, MemoryBudget::DEFAULT)?;
+    let (pk, vk) = statement::setup_with(model, statement, mode, rng)?;
     Ok((pk.to_bytes()?, vk.to_bytes()?))
 }
 

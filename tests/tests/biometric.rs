@@ -10,7 +10,7 @@ use zkid_circuits::statement::MatchSpec;
 use zkid_core::onnx::{CompileOptions, compile};
 use zkid_core::{QTensor, zkm};
 use zkid_prover::biometric::{Enrollment, match_public, prove_enroll, prove_match};
-use zkid_prover::{Fr, LoadedModel, NoObserver, ProverError, Statement, setup, verify_envelope};
+use zkid_prover::{Fr, LoadedModel, NoObserver, ProverError, RangeMode, Statement, setup, verify_envelope};
 use zkid_tests::{load_npy, onnx_bytes};
 
 const H: usize = 16;
@@ -370,7 +370,7 @@ fn device_prover_enrolls_and_matches_from_plain_buffers() {
     let model_bytes = std::fs::read(zkid_tests::model_file("iris", "mini/model.zkm")).unwrap();
     let model = LoadedModel::from_bytes(&model_bytes).unwrap();
     let keys = |id: &str, rng: &mut ChaCha20Rng| {
-        let (pk, vk) = dev_setup(&model, id, rng).unwrap();
+        let (pk, vk) = dev_setup(&model, id, RangeMode::Bits, rng).unwrap();
         let prover = DeviceProver::new(model.clone(), ProvingKeyFile::from_bytes(&pk).unwrap()).unwrap();
         (prover, VerifyingKeyFile::from_bytes(&vk).unwrap())
     };
@@ -423,7 +423,7 @@ fn one_device_prover_serves_parallel_calls_and_seeds_are_deterministic() {
     let model =
         LoadedModel::from_bytes(&std::fs::read(zkid_tests::model_file("iris", "mini/model.zkm")).unwrap()).unwrap();
     let pair = |id: &str, rng: &mut ChaCha20Rng| {
-        let (pk, vk) = dev_setup(&model, id, rng).unwrap();
+        let (pk, vk) = dev_setup(&model, id, RangeMode::Bits, rng).unwrap();
         (
             DeviceProver::new(model.clone(), ProvingKeyFile::from_bytes(&pk).unwrap()).unwrap(),
             VerifyingKeyFile::from_bytes(&vk).unwrap(),

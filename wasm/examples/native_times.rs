@@ -8,7 +8,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use zkid_prover::{Capture, DeviceProver, LoadedModel, NoObserver, OsRng, ProvingKeyFile, SealingKey, device};
+use zkid_prover::{
+    Capture, DeviceProver, LoadedModel, NoObserver, OsRng, ProvingKeyFile, RangeMode, SealingKey, device,
+};
 
 const MATCH: &str = "match(max_shift=3,min_bits=16)";
 const INFER_COMMITTED: &str = "infer(input=committed,output=committed)";
@@ -31,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let prover = |statement: &str| -> Result<DeviceProver, Box<dyn std::error::Error>> {
         let start = Instant::now();
-        let (pk, _vk) = device::dev_setup(&model, statement, &mut OsRng)?;
+        let (pk, _vk) = device::dev_setup(&model, statement, RangeMode::Bits, &mut OsRng)?;
         println!("{:<45} devSetup {:>7.0} ms", statement, start.elapsed().as_secs_f64() * 1e3);
         Ok(DeviceProver::new(model.clone(), ProvingKeyFile::from_bytes(&pk)?)?)
     };

@@ -33,7 +33,8 @@ use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 use zkid_prover::{
-    DeviceProver, LoadedModel, MemoryBudget, OsRng, ProvingKeyFile, SealingKey, VerifyingKeyFile, budget, device,
+    DeviceProver, LoadedModel, MemoryBudget, OsRng, ProvingKeyFile, RangeMode, SealingKey, VerifyingKeyFile, budget,
+    device,
 };
 
 use crate::convert::capture_from_js;
@@ -399,11 +400,18 @@ impl Verifier {
 /// Makes an **INSECURE** development key pair for `statementId` (`enroll`,
 /// `match(max_shift=..,min_bits=..)`, `infer(input=..,output=..)`) over `model`: whoever ran
 /// it knows the setup's secret and could forge proofs. For trying zkid out and for tests
-/// only; production keys come from a ceremony and are loaded with `new Prover`.
+/// only; production keys come from a ceremony and are loaded with `new Prover`. With
+/// `lookup` true the keys are lookup-mode keys: range checks by table lookups, a circuit a
+/// third to a half the size, proofs only zkid's verifiers accept (not `verifySnarkjs`).
 #[wasm_bindgen(js_name = devSetup)]
-pub fn dev_setup(model: &Model, #[wasm_bindgen(js_name = statementId)] statement_id: &str) -> Result<DevKeys, JsValue> {
+pub fn dev_setup(
+    model: &Model,
+    #[wasm_bindgen(js_name = statementId)] statement_id: &str,
+    lookup: Option<bool>,
+) -> Result<DevKeys, JsValue> {
     guard(|| {
-        let (pk, vk) = device::dev_setup(&model.inner, statement_id, &mut OsRng).map_err(WasmError::from)?;
+        let mode = if lookup.unwrap_or(false) { RangeMode::Lookup } else { RangeMode::Bits };
+        let (pk, vk) = device::dev_setup(&model.inner, statement_id, mode, &mut OsRng).map_err(WasmError::from)?;
         Ok(convert::ObjectBuilder::new()
             .set("provingKey", Uint8Array::from(pk.as_slice()))?
             .set("verifyingKey", Uint8Array::from(vk.as_slice()))?

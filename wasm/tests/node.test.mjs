@@ -129,6 +129,30 @@ test("the demo flow of the example page (shared with the browser test)", async (
   assert.equal(result.verified, true);
 });
 
+test("lookup-mode keys (devSetup(model, id, true)): enroll, match, verify", () => {
+  const keys = { enroll: zkid.devSetup(S.model, "enroll", true), match: zkid.devSetup(S.model, MATCH_STATEMENT, true) };
+  const enrolled = keep(new zkid.Prover(S.model, keys.enroll.provingKey).enroll(S.a1, S.sealingKey));
+  assert.ok(enrolled.constraints < S.enrolled.constraints, "lookup mode is the smaller circuit");
+  assert.match(enrolled.proofJson, /zkid_commitment/);
+  assert.equal(new zkid.Verifier(keys.enroll.verifyingKey).verify(enrolled.proofJson).valid, true);
+  const matcher = new zkid.Prover(S.model, keys.match.provingKey);
+  const verifier = new zkid.Verifier(keys.match.verifyingKey);
+  for (const [capture, verdict] of [[S.a2, true], [S.b, false]]) {
+    const m = keep(matcher.matchEnrolled(capture, enrolled.sealedEnrollment, S.sealingKey));
+    assert.equal(m.verdict, verdict);
+    const v = verifier.verify(m.proofJson);
+    assert.deepEqual([v.valid, v.verdict], [true, verdict]);
+  }
+  // Plain keys do not accept a lookup-mode proof.
+  let plainAccepts = false;
+  try {
+    plainAccepts = new zkid.Verifier(S.keys.enroll.verifyingKey).verify(enrolled.proofJson).valid;
+  } catch (e) {
+    assert.equal(e.name, "ZkidError");
+  }
+  assert.equal(plainAccepts, false);
+});
+
 test("a nonce is bound into the proof and checked by the verifier", () => {
   const nonce = "123456789012345678901234567890";
   const r = keep(S.enroller.enroll(S.a1, S.sealingKey, nonce));

@@ -99,6 +99,30 @@ def test_enroll_match_verify(model, keys, sealing_key, enrolled):
             pass
 
 
+def test_lookup_mode_enroll_match_verify(model, keys, sealing_key):
+    lookup = {s: zkid.dev_setup(model, s, lookup=True) for s in ("enroll", MATCH)}
+    enrolled = zkid.ZkidProver(model, lookup["enroll"].proving_key).enroll(eye("a1"), sealing_key)
+    plain = zkid.ZkidProver(model, keys["enroll"].proving_key).enroll(eye("a1"), sealing_key)
+    assert enrolled.proof.constraints < plain.proof.constraints
+    assert "zkid_commitment" in enrolled.proof.proof_json
+    assert zkid.ZkidVerifier(lookup["enroll"].verifying_key).verify(enrolled.proof.proof_json).valid
+    try:
+        assert not zkid.ZkidVerifier(keys["enroll"].verifying_key).verify(enrolled.proof.proof_json).valid
+    except (zkid.ZkidError.Proof, zkid.ZkidError.InvalidInput):
+        pass
+    matcher = zkid.ZkidProver(model, lookup[MATCH].proving_key)
+    verifier = zkid.ZkidVerifier(lookup[MATCH].verifying_key)
+    for name, verdict in (("a2", True), ("b", False)):
+        m = matcher.match_enrolled(eye(name), enrolled.sealed_enrollment, sealing_key)
+        assert m.verdict is verdict
+        r = verifier.verify(m.proof.proof_json)
+        assert r.valid and r.verdict is verdict
+        try:
+            assert not verifier.verify(tamper(m.proof)).valid
+        except (zkid.ZkidError.Proof, zkid.ZkidError.InvalidInput):
+            pass
+
+
 def test_infer_proof_with_progress(model, keys):
     rec = Recorder()
     p = zkid.ZkidProver(model, keys[INFER].proving_key).prove(eye("a1"), listener=rec)

@@ -555,7 +555,7 @@ def _uniffi_check_contract_api_version(lib):
         raise InternalError("UniFFI contract version mismatch: try cleaning and rebuilding your project")
 
 def _uniffi_check_api_checksums(lib):
-    if lib.uniffi_zkid_ffi_checksum_func_dev_setup() != 62242:
+    if lib.uniffi_zkid_ffi_checksum_func_dev_setup() != 209:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_zkid_ffi_checksum_func_generate_sealing_key() != 63527:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -692,6 +692,7 @@ _UniffiLib.uniffi_zkid_ffi_checksum_constructor_zkidverifier_new.restype = ctype
 _UniffiLib.uniffi_zkid_ffi_fn_func_dev_setup.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
+    ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_zkid_ffi_fn_func_dev_setup.restype = _UniffiRustBuffer
@@ -2424,20 +2425,25 @@ class _UniffiFfiConverterOptionalUInt64(_UniffiConverterRustBuffer):
             return _UniffiFfiConverterUInt64.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
-def dev_setup(model: ZkidModel,statement: str) -> DevKeys:
+def dev_setup(model: ZkidModel,statement: str,lookup: bool = False) -> DevKeys:
     """
     Makes an **insecure** development key pair for `statement` on `model` (`enroll`,
     `match(max_shift=3,min_bits=16)`, `infer(input=committed,output=committed)`, …): whoever
     ran it knows the setup trapdoor and could forge proofs. For trying zkid out and for tests
-    only; production keys come from a ceremony and ship with the app.
+    only; production keys come from a ceremony and ship with the app. With `lookup` the keys
+    are lookup-mode keys: range checks by table lookups, a circuit a third to a half the
+    size, proofs only zkid's verifiers accept.
 """
     
     _UniffiFfiConverterTypeZkidModel.check_lower(model)
 
     _UniffiFfiConverterString.check_lower(statement)
+
+    _UniffiFfiConverterBoolean.check_lower(lookup)
     _uniffi_lowered_args = (
         _UniffiFfiConverterTypeZkidModel.lower(model),
         _UniffiFfiConverterString.lower(statement),
+        _UniffiFfiConverterBoolean.lower(lookup),
     )
     _uniffi_lift_return = _UniffiFfiConverterTypeDevKeys.lift
     _uniffi_error_converter = _UniffiFfiConverterTypeZkidError

@@ -2296,14 +2296,17 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
  * Makes an **insecure** development key pair for `statement` on `model` (`enroll`,
  * `match(max_shift=3,min_bits=16)`, `infer(input=committed,output=committed)`, …): whoever
  * ran it knows the setup trapdoor and could forge proofs. For trying zkid out and for tests
- * only; production keys come from a ceremony and ship with the app.
+ * only; production keys come from a ceremony and ship with the app. With `lookup` the keys
+ * are lookup-mode keys: range checks by table lookups, a circuit a third to a half the
+ * size, proofs only zkid's verifiers accept.
  */
-public func devSetup(model: ZkidModel, statement: String)throws  -> DevKeys  {
+public func devSetup(model: ZkidModel, statement: String, lookup: Bool = false)throws  -> DevKeys  {
     return try  FfiConverterTypeDevKeys_lift(try rustCallWithError(FfiConverterTypeZkidError_lift) {
         uniffiCallStatus in
     uniffi_zkid_ffi_fn_func_dev_setup(
         FfiConverterTypeZkidModel_lower(model),
-        FfiConverterString.lower(statement),uniffiCallStatus
+        FfiConverterString.lower(statement),
+        FfiConverterBool.lower(lookup),uniffiCallStatus
     )
 })
 }
@@ -2377,7 +2380,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_zkid_ffi_checksum_func_dev_setup() != 62242) {
+    if (uniffi_zkid_ffi_checksum_func_dev_setup() != 209) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkid_ffi_checksum_func_generate_sealing_key() != 63527) {

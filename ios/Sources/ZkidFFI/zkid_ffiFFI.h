@@ -384,7 +384,7 @@ void uniffi_zkid_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTable
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_FUNC_DEV_SETUP
 #define UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_FUNC_DEV_SETUP
-RustBuffer uniffi_zkid_ffi_fn_func_dev_setup(uint64_t model, RustBuffer statement, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_zkid_ffi_fn_func_dev_setup(uint64_t model, RustBuffer statement, int8_t lookup, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKID_FFI_FN_FUNC_GENERATE_SEALING_KEY

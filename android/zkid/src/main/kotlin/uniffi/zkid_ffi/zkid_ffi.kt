@@ -816,7 +816,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_zkid_ffi_fn_init_callback_vtable_progresslistener(`vtable`: UniffiVTableCallbackInterfaceProgressListener,
     ): Unit
-    external fun uniffi_zkid_ffi_fn_func_dev_setup(`model`: Long,`statement`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkid_ffi_fn_func_dev_setup(`model`: Long,`statement`: RustBuffer.ByValue,`lookup`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkid_ffi_fn_func_generate_sealing_key(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -945,7 +945,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_zkid_ffi_checksum_func_dev_setup() and 0xFFFF) != 62242) {
+    if ((lib.uniffi_zkid_ffi_checksum_func_dev_setup() and 0xFFFF) != 209) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkid_ffi_checksum_func_generate_sealing_key() and 0xFFFF) != 63527) {
@@ -3319,16 +3319,19 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
          * Makes an **insecure** development key pair for `statement` on `model` (`enroll`,
          * `match(max_shift=3,min_bits=16)`, `infer(input=committed,output=committed)`, …): whoever
          * ran it knows the setup trapdoor and could forge proofs. For trying zkid out and for tests
-         * only; production keys come from a ceremony and ship with the app.
+         * only; production keys come from a ceremony and ship with the app. With `lookup` the keys
+         * are lookup-mode keys: range checks by table lookups, a circuit a third to a half the
+         * size, proofs only zkid's verifiers accept.
          */
-    @Throws(ZkidException::class) fun `devSetup`(`model`: ZkidModel, `statement`: kotlin.String): DevKeys {
+    @Throws(ZkidException::class) fun `devSetup`(`model`: ZkidModel, `statement`: kotlin.String, `lookup`: kotlin.Boolean = false): DevKeys {
             return FfiConverterTypeDevKeys.lift(
     uniffiRustCallWithError(ZkidException) { _status ->
     UniffiLib.uniffi_zkid_ffi_fn_func_dev_setup(
     
         
         FfiConverterTypeZkidModel.lower(`model`),
-        FfiConverterString.lower(`statement`),_status)
+        FfiConverterString.lower(`statement`),
+        FfiConverterBoolean.lower(`lookup`),_status)
 }
     )
     }
