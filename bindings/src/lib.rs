@@ -71,7 +71,7 @@ impl std::fmt::Debug for DevKeys {
 #[uniffi::export(default(lookup = false))]
 pub fn dev_setup(model: Arc<ZkidModel>, statement: String, lookup: bool) -> Result<DevKeys, ZkidError> {
     guard("dev_setup", || {
-        let mode = if lookup { RangeMode::Lookup } else { RangeMode::Bits };
+        let mode = RangeMode::from_lookup(lookup);
         let (proving_key, verifying_key) = zkid_prover::dev_setup(&model.inner, &statement, mode, &mut OsRng)?;
         Ok(DevKeys { proving_key, verifying_key })
     })

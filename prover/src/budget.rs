@@ -12,7 +12,7 @@
 //!
 //! | buffer | bytes | held |
 //! |---|---|---|
-//! | proving key: A, B₁, L, H queries (G1), B₂ query (G2) | `G1·(3m − l + n) + G2·m` | throughout |
+//! | proving key: A, B₁, L, H queries (G1), B₂ query (G2); in lookup mode a G1 base and an index per committed variable (`k`) | `G1·(3m − l + n) + G2·m (+ (G1 + 8)·k)` | throughout |
 //! | key file chunks while it streams in ([`crate::keys::KeyFile::load`]) | [`STREAM_BYTES`] (24 MiB) | key load |
 //! | synthesis record: `z` in the constraint system and copied out, `A·z`, `B·z` (vectors grow by doubling) | `32·(⌈m⌉₂ + m + 2·⌈c⌉₂)` | synthesis |
 //! | witness map: `z`, `a`, `b`, `c` padded to `n`, FFT twiddles | `32·(m + 3n + n/2)` | six FFTs |
@@ -297,7 +297,7 @@ pub fn setup_estimate(size: &CircuitSize) -> MemoryEstimate {
     let key = proving_key_bytes(size);
     // The G1 table, affine and (while it is built) projective.
     let table = fixed_base_table_points((3 * m).saturating_add(n)).saturating_mul(g1() + g1p);
-    let phases = vec![
+    let mut phases = vec![
         setup_synthesis(size),
         // The H query, with the key counted whole: the L scalars wait, the 2n H scalars and
         // the n odd ones, the points projective before normalization, the G1 table.
@@ -312,11 +312,16 @@ pub fn setup_estimate(size: &CircuitSize) -> MemoryEstimate {
             phase: "B2 query",
             bytes: slack(key.saturating_add(FR.saturating_mul(3 * m)).saturating_add(g2p.saturating_mul(m))),
         },
-        // A lookup-mode key's commitment bases, projective while they are normalized.
-        PhaseBytes { phase: "commitment key", bytes: slack(key.saturating_add(g1p.saturating_mul(committed))) },
         // The key file's bytes next to the key (the bindings return them; the CLI streams).
         PhaseBytes { phase: "key files", bytes: slack(key.saturating_add(proving_key_file_bytes(size))) },
     ];
+    if committed > 0 {
+        // A lookup-mode key's commitment bases, projective while they are normalized.
+        phases.push(PhaseBytes {
+            phase: "commitment key",
+            bytes: slack(key.saturating_add(g1p.saturating_mul(committed))),
+        });
+    }
     MemoryEstimate::new("setup", *size, key, phases)
 }
 

@@ -166,6 +166,14 @@ pub enum RangeMode {
     Lookup,
 }
 
+impl RangeMode {
+    /// [`RangeMode::Lookup`] when `lookup` is set (a `--lookup` flag, a binding's `lookup`
+    /// argument), else [`RangeMode::Bits`].
+    pub const fn from_lookup(lookup: bool) -> Self {
+        if lookup { RangeMode::Lookup } else { RangeMode::Bits }
+    }
+}
+
 /// [`setup`] with the given range-check mode.
 pub fn setup_with<R: RngCore + CryptoRng>(
     model: &LoadedModel,

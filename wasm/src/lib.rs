@@ -410,7 +410,7 @@ pub fn dev_setup(
     lookup: Option<bool>,
 ) -> Result<DevKeys, JsValue> {
     guard(|| {
-        let mode = if lookup.unwrap_or(false) { RangeMode::Lookup } else { RangeMode::Bits };
+        let mode = RangeMode::from_lookup(lookup.unwrap_or(false));
         let (pk, vk) = device::dev_setup(&model.inner, statement_id, mode, &mut OsRng).map_err(WasmError::from)?;
         Ok(convert::ObjectBuilder::new()
             .set("provingKey", Uint8Array::from(pk.as_slice()))?

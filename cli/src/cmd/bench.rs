@@ -409,7 +409,7 @@ pub fn run(args: &Args) -> Result<()> {
 
     let bar = ui::spinner("dev setup", quiet);
     let start = Instant::now();
-    let mode = if args.lookup { RangeMode::Lookup } else { RangeMode::Bits };
+    let mode = RangeMode::from_lookup(args.lookup);
     let keys = target.setup(mode);
     let setup_time = start.elapsed();
     bar.finish_and_clear();

@@ -74,7 +74,7 @@ pub fn run(args: &Args) -> Result<()> {
     let model = load_model(&args.model)?;
     prepare_dir(&args.out, args.force)?;
     // Before any key material exists: a setup or proofs over budget are refused here.
-    let mode = if args.lookup { RangeMode::Lookup } else { RangeMode::Bits };
+    let mode = RangeMode::from_lookup(args.lookup);
     let (size, setup_estimate, prove_estimate) = memory::check_setup(&model, statement, mode, budget)?;
     eprintln!("{DEV_WARNING}");
 
